@@ -1,0 +1,15 @@
+// host.hpp: what main.cpp shares with the page- and desktop-specific files.
+#pragma once
+struct GLFWwindow;
+
+namespace factlab::host {
+bool init(int width, int height, const char* title);
+void render_frame();                  // one full frame: new frame, UI, render (no swap)
+void shutdown();
+GLFWwindow* window();
+void ensure_fonts(float scale);
+// Per platform:
+float content_scale();                // device pixels per logical pixel (HiDPI)
+void fix_display_size();              // after the GLFW backend's NewFrame: size in device pixels
+void restore_state_from_link();       // query + hash -> App::state
+}  // namespace factlab::host

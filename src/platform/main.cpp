@@ -1,0 +1,112 @@
+// main.cpp: factlab's window and main loop, for the page and the desktop alike.
+//
+// Reads top to bottom like Dear ImGui's examples: init (GLFW, GL, ImGui, fonts),
+// state (the App, restored from the link), the loop, cleanup in reverse.
+// The page and the desktop differ only in platform_web.cpp / platform_native.cpp.
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#include "platform/gl.hpp"
+#include "platform/host.hpp"
+#include "ui/app.hpp"
+#include "ui/theme.hpp"
+
+extern const unsigned char ui_font[];
+extern const size_t ui_font_size;
+
+namespace factlab::host {
+
+static GLFWwindow* g_window = nullptr;
+static float g_font_scale = 0;      // the scale the font atlas was built for
+
+GLFWwindow* window() { return g_window; }
+
+// Rebuilds the font atlas for a new pixel scale, so text is rasterised for the
+// device's pixels (sharp on HiDPI) rather than stretched.
+void ensure_fonts(float scale) {
+    if (std::fabs(scale - g_font_scale) < 0.01f) return;
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    static ImVector<ImWchar> ranges;
+    if (ranges.empty()) {
+        ImFontGlyphRangesBuilder b;
+        b.AddRanges(io.Fonts->GetGlyphRangesDefault());
+        static const ImWchar extra[] = {0x0100, 0x017F, 0x0370, 0x03FF, 0x1D40, 0x1D6A, 0x2000, 0x206F,
+                                        0x2070, 0x209F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x2300, 0x23FF,
+                                        0x25A0, 0x25FF, 0x2713, 0x2717, 0};
+        b.AddRanges(extra);
+        b.BuildRanges(&ranges);
+    }
+    ImFontConfig cfg;
+    cfg.FontDataOwnedByAtlas = false;   // the bytes live in the binary
+    cfg.OversampleH = 2;
+    cfg.OversampleV = 1;
+    cfg.PixelSnapH = false;
+    io.Fonts->AddFontFromMemoryTTF((void*)ui_font, int(ui_font_size), std::round(16.0f * scale), &cfg, ranges.Data);
+    io.Fonts->AddFontFromMemoryTTF((void*)ui_font, int(ui_font_size), std::round(21.0f * scale), &cfg, ranges.Data);
+    io.Fonts->Build();
+    if (g_font_scale != 0) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+    g_font_scale = scale;
+    theme::apply(app().dark, scale);
+    app().ui_scale = scale;
+}
+
+bool init(int width, int height, const char* title) {
+    glfwSetErrorCallback([](int code, const char* msg) { std::fprintf(stderr, "GLFW error %d: %s\n", code, msg); });
+    if (!glfwInit()) return false;
+#ifndef __EMSCRIPTEN__
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
+#endif
+    g_window = glfwCreateWindow(width, height, title, nullptr, nullptr);
+    if (!g_window) return false;
+    glfwMakeContextCurrent(g_window);
+    glfwSwapInterval(1);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;                    // layout comes from the link, not a file
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+    ImGui_ImplGlfw_InitForOpenGL(g_window, true);
+    ImGui_ImplOpenGL3_Init(FACTLAB_GLSL_PREFIX);
+    ensure_fonts(content_scale());
+    return true;
+}
+
+void render_frame() {
+    ensure_fonts(content_scale());
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    fix_display_size();
+    ImGui::NewFrame();
+    app().frame();
+    ImGui::Render();
+    int fw = int(ImGui::GetIO().DisplaySize.x * ImGui::GetIO().DisplayFramebufferScale.x);
+    int fh = int(ImGui::GetIO().DisplaySize.y * ImGui::GetIO().DisplayFramebufferScale.y);
+    glViewport(0, 0, fw, fh);
+    ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+void shutdown() {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(g_window);
+    glfwTerminate();
+}
+
+}  // namespace factlab::host

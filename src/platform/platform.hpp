@@ -1,0 +1,35 @@
+// platform.hpp: what the UI may ask of the platform (browser page or desktop).
+// Implemented in src/platform/platform_web.cpp and platform_native.cpp; the UI
+// never sees #ifdef __EMSCRIPTEN__.
+#pragma once
+#include <string>
+
+namespace factlab::platform {
+
+bool is_web();
+// The page's query string without '?' (embed=1&view=...); empty natively.
+std::string query_string();
+// Writes the shareable state into the URL hash (replaceState: no history spam).
+void set_url_hash(const std::string& hash);
+// The full shareable link / iframe snippet base for the current page.
+std::string page_url();
+// Clipboard: the page uses navigator.clipboard (needs the click's user gesture).
+void copy_to_clipboard(const std::string& text);
+// Saves bytes as a file: a download on the page, a file in the working folder natively.
+// Returns a message for the user ("saved to ...").
+std::string save_file(const std::string& name, const std::string& bytes, const char* mime);
+// Opens a file picker (page) for a facts CSV; the result arrives through the
+// same path as a dropped file (App::on_file_dropped). No-op natively.
+void open_file_picker();
+// Tells a host page (iframe parent) that the state changed: postMessage.
+void post_to_host(const std::string& json);
+// Preferences the page reads from the browser.
+bool prefers_dark();
+bool prefers_reduced_motion();
+double now_ms();   // monotonic clock in milliseconds
+// Bumps when the GL context was lost and restored: panels that own GL objects
+// (textures, shaders) compare it with the generation they were made in.
+unsigned gl_generation();
+void bump_gl_generation();
+
+}  // namespace factlab::platform

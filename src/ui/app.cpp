@@ -1,0 +1,255 @@
+// app.cpp: the view registry, the shared App state and the page layout.
+//
+// [SECTION] Registry
+// [SECTION] Facts and the compiled model
+// [SECTION] Layout: top bar, lab grid, embed mode, messages
+#include "ui/app.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <imgui.h>
+#include "platform/platform.hpp"
+#include "ui/theme.hpp"
+
+namespace factlab {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Registry
+//-----------------------------------------------------------------------------
+static std::vector<ViewInfo>& registry() {
+    static std::vector<ViewInfo> v;
+    return v;
+}
+static std::vector<void (*)(App&)>& overlays() {
+    static std::vector<void (*)(App&)> v;
+    return v;
+}
+
+const std::vector<LabInfo>& all_labs() {
+    static const std::vector<LabInfo> labs = {
+        {"facts", "Fact lookup"}, {"superposition", "Superposition"}, {"capacity", "Capacity & editing"}};
+    return labs;
+}
+
+static int lab_index(const char* lab) {
+    const auto& labs = all_labs();
+    for (size_t i = 0; i < labs.size(); ++i)
+        if (std::string(labs[i].id) == lab) return int(i);
+    return int(labs.size());
+}
+
+ViewRegistrar::ViewRegistrar(const ViewInfo& v) {
+    auto& r = registry();
+    r.push_back(v);
+    std::stable_sort(r.begin(), r.end(), [](const ViewInfo& a, const ViewInfo& b) {
+        int la = lab_index(a.lab), lb = lab_index(b.lab);
+        return la != lb ? la < lb : a.order < b.order;
+    });
+}
+
+OverlayRegistrar::OverlayRegistrar(void (*draw)(App&)) { overlays().push_back(draw); }
+
+const std::vector<ViewInfo>& all_views() { return registry(); }
+
+const ViewInfo* find_view(const std::string& id) {
+    for (const ViewInfo& v : registry())
+        if (id == v.id) return &v;
+    return nullptr;
+}
+
+App& app() {
+    static App a;
+    return a;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Facts and the compiled model
+//-----------------------------------------------------------------------------
+bool App::load_facts_csv(const std::string& name, const std::string& text) {
+    ParseResult r = parse_facts_csv(text);
+    if (!r.ok) {
+        facts_errors = r.errors;
+        toast("Could not load " + name + ": " + (r.errors.empty() ? std::string("unknown error") :
+              "line " + std::to_string(r.errors[0].line) + ": " + r.errors[0].reason) + ". The previous facts are kept.", true);
+        return false;
+    }
+    facts = std::move(r.facts);
+    facts_warnings = r.warnings;
+    facts_errors.clear();
+    facts_source = name;
+    ++facts_version;
+    if (facts.subject_id(subject()) < 0 && !facts.subjects.empty()) state.set("subject", facts.subjects[0]);
+    toast("Loaded " + std::to_string(facts.facts.size()) + " facts about " + std::to_string(facts.subjects.size()) +
+          " subjects from " + name + ".");
+    return true;
+}
+
+void App::reset_facts() {
+    facts = builtin_facts();
+    facts_source = "built-in athletes";
+    facts_errors.clear();
+    facts_warnings.clear();
+    ++facts_version;
+}
+
+const Model& App::model() {
+    if (facts.facts.empty() && facts_version == 1) facts = builtin_facts();
+    CompileOptions opt;
+    opt.d = int(state.get_int("d", 256, 8, 1024));
+    opt.seed = uint64_t(state.get_int("seed", 1, 0, 1000000000));
+    Activation act = Activation::ReLU;
+    std::string a = state.get("act", "relu");
+    if (!activation_from_name(a.c_str(), &act)) act = Activation::ReLU;
+    opt.act = act;
+    std::string key = std::to_string(facts_version) + "/" + std::to_string(opt.d) + "/" + std::to_string(opt.seed) + "/" + a;
+    if (key != model_key_) {
+        model_ = compile_model(facts, opt);
+        model_key_ = key;
+        ++model_version_;
+    }
+    return model_;
+}
+
+std::string App::subject() const { return state.get("subject", "Michael Jordan"); }
+
+const LookupResult& App::current_lookup() {
+    const Model& m = model();
+    std::string key = std::to_string(model_version_) + "/" + subject();
+    if (key != lookup_key_) {
+        lookup_ = lookup(m, subject());
+        lookup_key_ = key;
+    }
+    return lookup_;
+}
+
+void App::toast(const std::string& text, bool error) {
+    messages.push_back({text, error, platform::now_ms() + (error ? 9000.0 : 4000.0)});
+    if (messages.size() > 4) messages.erase(messages.begin());
+}
+
+void App::on_file_dropped(const std::string& name, const std::string& bytes) {
+    load_facts_csv(name, bytes);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Layout
+//-----------------------------------------------------------------------------
+static const ViewInfo* current_view(App& a) {
+    const ViewInfo* v = find_view(a.state.get("view", "lookup"));
+    if (!v && !all_views().empty()) v = &all_views().front();
+    return v;
+}
+
+static void draw_view(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool controls, bool focused) {
+    ImGui::PushID(v.id);
+    if (focused && !embed) ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(theme::highlight()));
+    ImGui::BeginChild(v.id, size, !embed, ImGuiWindowFlags_NoScrollbar * 0);
+    if (!embed || controls) {
+        ImGui::TextUnformatted(v.title);
+        if (v.blurb && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", v.blurb);
+        ImGui::Separator();
+    }
+    ViewCtx ctx;
+    ctx.embed = embed;
+    ctx.controls = controls;
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    ctx.width = avail.x;
+    ctx.height = avail.y;
+    v.draw(a, ctx);
+    if (!embed && ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) && ImGui::IsMouseReleased(0) &&
+        a.state.get("view") != v.id)
+        a.state.set("view", v.id);
+    ImGui::EndChild();
+    if (focused && !embed) ImGui::PopStyleColor();
+    ImGui::PopID();
+}
+
+static void draw_top_bar(App& a, const ViewInfo* cur) {
+    ImGui::TextUnformatted("factlab");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("How might LLMs store facts? An interactive lab.");
+    for (const LabInfo& lab : all_labs()) {
+        ImGui::SameLine();
+        bool active = cur && std::string(cur->lab) == lab.id;
+        if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+        if (ImGui::Button(lab.title)) {
+            for (const ViewInfo& v : all_views())
+                if (std::string(v.lab) == lab.id) { a.state.set("view", v.id); break; }
+        }
+        if (active) ImGui::PopStyleColor();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button(a.dark ? "Light" : "Dark")) {
+        a.dark = !a.dark;
+        a.state.set("theme", a.dark ? "dark" : "light");
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Copy link")) {
+        platform::copy_to_clipboard(platform::page_url() + "#" + a.state.to_query());
+        a.toast("Link copied: it restores exactly this view.");
+    }
+}
+
+void App::frame() {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    bool embed = state.get_bool("embed", false);
+    bool controls = state.get_bool("controls", true);
+    const ViewInfo* cur = current_view(*this);
+    bool want_dark = state.get("theme", dark ? "dark" : "light") != "light";
+    if (want_dark != dark) dark = want_dark;
+    if (dark != theme::is_dark()) theme::apply(dark, ui_scale);
+
+    ImGui::SetNextWindowPos(vp->WorkPos);
+    ImGui::SetNextWindowSize(vp->WorkSize);
+    ImGuiWindowFlags host = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                            ImGuiWindowFlags_NoBringToFrontOnFocus;
+    ImGui::Begin("##factlab", nullptr, host);
+    if (embed && cur) {
+        draw_view(*this, *cur, ImGui::GetContentRegionAvail(), true, controls, true);
+    } else {
+        draw_top_bar(*this, cur);
+        ImGui::Separator();
+        ImGui::BeginChild("##grid", ImVec2(0, 0), false);
+        float W = ImGui::GetContentRegionAvail().x;
+        float fs = ImGui::GetFontSize();
+        int cols = W >= fs * 95 ? 3 : W >= fs * 52 ? 2 : 1;
+        float gap = ImGui::GetStyle().ItemSpacing.x;
+        float cw = (W - gap * (cols - 1)) / cols;
+        int col = 0;
+        float row_h = 0;
+        for (const ViewInfo& v : all_views()) {
+            if (!cur || std::string(v.lab) != cur->lab) continue;
+            float h = v.height * fs / 16.0f;
+            if (col > 0) ImGui::SameLine(0, gap);
+            draw_view(*this, v, ImVec2(cw, h), false, true, &v == cur);
+            row_h = std::max(row_h, h);
+            if (++col == cols) { col = 0; row_h = 0; }
+        }
+        ImGui::EndChild();
+    }
+    ImGui::End();
+
+    for (auto draw : overlays()) draw(*this);
+
+    // Messages: newest at the bottom, errors in the warning colour.
+    double now = platform::now_ms();
+    messages.erase(std::remove_if(messages.begin(), messages.end(), [&](const Message& m) { return m.until_ms < now; }),
+                   messages.end());
+    if (!messages.empty()) {
+        ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y - 12),
+                                ImGuiCond_Always, ImVec2(0.5f, 1.0f));
+        ImGui::SetNextWindowBgAlpha(0.92f);
+        ImGui::Begin("##messages", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+                                                ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                                                ImGuiWindowFlags_NoNav);
+        ImGui::PushTextWrapPos(std::min(vp->WorkSize.x * 0.9f, ImGui::GetFontSize() * 40));
+        for (const Message& m : messages) {
+            if (m.error) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::negative()));
+            ImGui::TextWrapped("%s", m.text.c_str());
+            if (m.error) ImGui::PopStyleColor();
+        }
+        ImGui::PopTextWrapPos();
+        ImGui::End();
+    }
+}
+
+}  // namespace factlab
