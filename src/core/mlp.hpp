@@ -47,6 +47,11 @@ void mlp_forward(const Mlp& m, const Eigen::Ref<const Vec>& E, Trace& t,
                  const std::vector<unsigned char>* ablate = nullptr);
 
 // Batched forward for many inputs at once: X (d, n) -> OUT (d, n), H (h, n) post-activation.
-void mlp_forward_batch(const Mlp& m, const Eigen::Ref<const Mat>& X, Mat& H, Mat& OUT);
+// `ablate` as in mlp_forward.
+void mlp_forward_batch(const Mlp& m, const Eigen::Ref<const Mat>& X, Mat& H, Mat& OUT,
+                       const std::vector<unsigned char>* ablate = nullptr);
+
+// True when W_up (h, d), b_up (h), W_down (d, h), b_down (d) agree.
+bool mlp_shapes_ok(const Mlp& m);
 
 }  // namespace factlab

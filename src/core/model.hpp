@@ -83,8 +83,11 @@ EvalResult evaluate(const Model& m, const FactSet& fs,
                     const std::vector<unsigned char>* ablate = nullptr);
 
 // Parameter counts (video: GPT-3 d_model 12,288, hidden 49,152, 96 layers).
+// per_block and all_mlps count weights only (the video's 1.2 B and 116 B);
+// the *_with_biases fields add b_up and b_down, so a UI can show both honestly.
 struct ParamCount {
     double per_matrix, biases_per_block, per_block, all_mlps;
+    double per_block_with_biases = 0, all_mlps_with_biases = 0;
 };
 ParamCount count_mlp_params(double d_model, double hidden, double layers);
 

@@ -154,7 +154,9 @@ LossResult loss_and_grad(const Mlp& mlp, const TrainData& data,
             const float zmax = Z.col(k).maxCoeff();
             bool strict = true;
             for (int i = 0; i < Z.rows(); ++i) if (i != t && Z(i, k) >= zt) { strict = false; break; }
-            Z.col(k).array() = (Z.col(k).array() - zmax).exp();
+            // exp(≥ −80) stays a normal float: denormal probabilities would make
+            // the products below many times slower, and change nothing visible.
+            Z.col(k).array() = (Z.col(k).array() - zmax).max(-80.0f).exp();
             const float sum = Z.col(k).sum();
             res.loss += double(zmax) + std::log(double(sum)) - double(zt);
             res.correct += strict ? 1 : 0;
@@ -221,6 +223,10 @@ void adam_block(const M& p, const M& g, const M& m, const M& v, float lr, float 
                 M& new_p, M& new_m, M& new_v) {
     new_m = kBeta1 * m + (1.0f - kBeta1) * g;
     new_v = kBeta2 * v + (1.0f - kBeta2) * g.cwiseProduct(g);
+    // Moments of weights whose gradient is exactly 0 (dead ReLU neurons) decay
+    // towards denormal floats, which are slow: flush them to zero.
+    new_m = (new_m.array().abs() < 1e-30f).select(0.0f, new_m);
+    new_v = (new_v.array() < 1e-30f).select(0.0f, new_v);
     new_p = (p.array() - lr * (new_m.array() / bc1) / ((new_v.array() / bc2).sqrt() + kEps)).matrix();
 }
 
@@ -256,6 +262,7 @@ bool Trainer::reset(const TrainConfig& cfg_in, const FactSet& fs, std::string* e
     done_ = true;
     failed_ = reached_ = false;
     history_.clear();
+    history_stride_ = 1;
     steps_done_ = 0;
     accuracy_ = loss_ = seconds_ = 0;
     message_.clear();
@@ -266,6 +273,11 @@ bool Trainer::reset(const TrainConfig& cfg_in, const FactSet& fs, std::string* e
             init->mlp.W_down.rows() != init->mlp.W_up.cols() || init->mlp.W_down.cols() != init->mlp.W_up.rows() ||
             init->mlp.b_up.size() != init->mlp.W_up.rows() || init->mlp.b_down.size() != init->mlp.W_up.cols()) {
             *err = "the starting model's weights have inconsistent shapes";
+            return false;
+        }
+        if (!init->mlp.W_up.allFinite() || !init->mlp.b_up.allFinite() || !init->mlp.W_down.allFinite() ||
+            !init->mlp.b_down.allFinite()) {
+            *err = "the starting model has non-finite weights";
             return false;
         }
         cfg.d = init->d();
@@ -329,11 +341,25 @@ bool Trainer::reset(const TrainConfig& cfg_in, const FactSet& fs, std::string* e
     return true;
 }
 
+void Trainer::record(const TrainPoint& p, bool always) {
+    // Every step until kMaxHistory points, then every 2nd, 4th, ... step: a long
+    // run keeps a curve of bounded size with its first and last points.
+    if (!always && p.step % history_stride_ != 0) return;
+    if (!history_.empty() && history_.back().step == p.step && history_.back().full == p.full) history_.pop_back();
+    history_.push_back(p);
+    if (history_.size() < kMaxHistory) return;
+    size_t w = 0;
+    history_stride_ *= 2;
+    for (size_t i = 0; i < history_.size(); ++i)
+        if (history_[i].step % history_stride_ == 0 || i + 1 == history_.size()) history_[w++] = history_[i];
+    history_.resize(w);
+}
+
 bool Trainer::measure_full() {
     LossResult r = loss_and_grad(model_.mlp, data_, nullptr, nullptr);
     const double acc = r.facts ? double(r.correct) / r.facts : 0.0;
     const double loss = r.facts ? r.loss / r.facts : 0.0;
-    history_.push_back({steps_done_, loss, acc, true});
+    record({steps_done_, loss, acc, true}, true);
     if (!std::isfinite(r.loss)) { fail("the loss is not finite"); return false; }
     accuracy_ = acc;
     loss_ = loss;
@@ -379,7 +405,7 @@ int Trainer::step(int n) {
             // Full batch: this forward pass measures the current weights too.
             LossResult r = loss_and_grad(model_.mlp, data_, nullptr, &g_);
             const double acc = r.facts ? double(r.correct) / r.facts : 0.0;
-            if (steps_done_ > 0 || history_.empty()) history_.push_back({steps_done_, r.loss / r.facts, acc, true});
+            if (steps_done_ > 0 || history_.empty()) record({steps_done_, r.loss / r.facts, acc, true}, false);
             if (!std::isfinite(r.loss)) { fail("the loss is not finite"); break; }
             accuracy_ = acc;
             loss_ = r.loss / r.facts;
@@ -400,8 +426,8 @@ int Trainer::step(int n) {
             batch.assign(order_.begin() + long(order_pos_), order_.begin() + long(end));
             order_pos_ = end;
             LossResult r = loss_and_grad(model_.mlp, data_, &batch, &g_);
-            history_.push_back({steps_done_, r.facts ? r.loss / r.facts : 0.0,
-                                r.facts ? double(r.correct) / r.facts : 0.0, false});
+            record({steps_done_, r.facts ? r.loss / r.facts : 0.0, r.facts ? double(r.correct) / r.facts : 0.0, false},
+                   false);
             if (!std::isfinite(r.loss)) { fail("the loss is not finite"); break; }
         }
         if (!all_finite(g_)) { fail("the gradient is not finite"); break; }

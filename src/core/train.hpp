@@ -116,7 +116,7 @@ public:
     double accuracy() const { return accuracy_; } // last full-set accuracy
     double loss() const { return loss_; }         // last full-set mean loss
     double seconds() const { return seconds_; }   // time spent inside step()
-    const std::vector<TrainPoint>& history() const { return history_; }
+    const std::vector<TrainPoint>& history() const { return history_; }   // thinned past kMaxHistory points
     const Model& model() const { return model_; } // always finite: the last good weights
     const FactSet& facts() const { return facts_; }
     const TrainConfig& config() const { return cfg_; }
@@ -124,6 +124,8 @@ public:
     long long params() const { return trained_params(cfg_.d, cfg_.hidden, cfg_.train_b_down); }
 
 private:
+    static constexpr size_t kMaxHistory = 8192;
+    void record(const TrainPoint& p, bool always);  // appends to history_, thinning it when long
     bool measure_full();                          // full forward; records; checks the stop rule
     bool adam_update(const MlpGrads& g);          // false (nothing changed) when a result is not finite
     void fail(const std::string& why);
@@ -139,6 +141,7 @@ private:
     size_t order_pos_ = 0;
     uint64_t batch_rng_state_ = 0;
     std::vector<TrainPoint> history_;
+    int history_stride_ = 1;
     int steps_done_ = 0;
     double accuracy_ = 0, loss_ = 0, seconds_ = 0;
     bool done_ = true, failed_ = false, reached_ = false;

@@ -13,6 +13,8 @@
 #include <imgui_impl_opengl3.h>
 #include "platform/gl.hpp"
 #include "platform/host.hpp"
+#include "platform/platform.hpp"
+#include "platform/png.hpp"
 #include "ui/app.hpp"
 #include "ui/theme.hpp"
 
@@ -79,7 +81,7 @@ bool init(int width, int height, const char* title) {
     io.IniFilename = nullptr;                    // layout comes from the link, not a file
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ImGui_ImplGlfw_InitForOpenGL(g_window, true);
-    ImGui_ImplOpenGL3_Init(FACTLAB_GLSL_PREFIX);
+    ImGui_ImplOpenGL3_Init(FACTLAB_GLSL_VERSION);   // the version line only: ImGui keeps it in 32 bytes
     ensure_fonts(content_scale());
     return true;
 }
@@ -99,6 +101,13 @@ void render_frame() {
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    App::PngRequest& req = app().png_request;        // "Export → PNG image" of one view
+    if (req.pending) {
+        req.pending = false;
+        std::string png = read_png(int(req.x), int(req.y), int(req.w), int(req.h), fh);
+        if (png.empty()) app().toast("Could not capture the view as PNG.", true);
+        else app().toast(platform::save_file(req.filename, png, "image/png"));
+    }
 }
 
 void shutdown() {

@@ -22,8 +22,7 @@
 #include "platform/platform.hpp"
 #include "ui/app.hpp"
 
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#include <stb/stb_image_write.h>
+#include "platform/png.hpp"
 
 namespace factlab {
 
@@ -102,11 +101,8 @@ static void draw_debug(App& a) {
 static OverlayRegistrar debug_overlay(draw_debug);
 
 static bool save_png(const std::string& path, int w, int h) {
-    std::vector<unsigned char> px(size_t(w) * h * 4);
-    glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
-    stbi_flip_vertically_on_write(1);
-    return stbi_write_png(path.c_str(), w, h, 4, px.data(), w * 4) != 0;
+    std::string png = host::read_png(0, 0, w, h, h), err;
+    return !png.empty() && write_file(path, png, &err);
 }
 
 }  // namespace factlab

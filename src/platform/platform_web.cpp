@@ -1,6 +1,9 @@
 // platform_web.cpp: the page. The main loop runs on requestAnimationFrame; the
 // canvas backing store follows its CSS size × devicePixelRatio (sharp on HiDPI);
-// the JS side (web/factlab.js) talks to us through the factlab_* exports below.
+// the JS side (web/factlab-page.js) talks to us through the factlab_* exports
+// (web_api.hpp). Also here: the browser preferences (colour scheme, reduced
+// motion, coarse pointer: fingers get a 1.25× larger UI), ImGui's clipboard
+// through the page, and recovery after a lost WebGL context.
 #ifdef __EMSCRIPTEN__
 #include <cmath>
 #include <string>
@@ -19,13 +22,14 @@
 
 // ---- JS helpers (the only place the page's DOM is touched from C++) ---------
 EM_JS(char*, js_query_string, (), {
-    return stringToNewUTF8((location.search || "").replace(/^\?/, ""));
+    return stringToNewUTF8((location.search || "").replace(/^[?]/, ""));
 });
 EM_JS(char*, js_hash_string, (), {
     return stringToNewUTF8((location.hash || "").replace(/^#/, ""));
 });
 EM_JS(char*, js_page_url, (), {
-    return stringToNewUTF8(location.origin + location.pathname);
+    // Works for http(s) and file: pages alike (location.origin is "null" on file:).
+    return stringToNewUTF8(location.href.split("#")[0].split("?")[0]);
 });
 EM_JS(void, js_set_hash, (const char* h), {
     var s = UTF8ToString(h);
@@ -45,11 +49,26 @@ EM_JS(void, js_pick_file, (), {
 EM_JS(void, js_post_to_host, (const char* j), {
     if (window.factlabPage && window.factlabPage.postToHost) window.factlabPage.postToHost(UTF8ToString(j));
 });
-EM_JS(int, js_media, (const char* q), {
-    return window.matchMedia && window.matchMedia(UTF8ToString(q)).matches ? 1 : 0;
-});
 EM_JS(void, js_first_frame, (), {
     if (window.factlabPage && window.factlabPage.firstFrame) window.factlabPage.firstFrame();
+});
+// Browser preferences, kept up to date by the page (factlabPage.prefs): bit 0
+// dark colour scheme, bit 1 reduced motion, bit 2 coarse pointer (touch).
+EM_JS(int, js_prefs, (), {
+    var p = window.factlabPage && window.factlabPage.prefs;
+    return p ? (p.dark ? 1 : 0) | (p.reducedMotion ? 2 : 0) | (p.coarse ? 4 : 0) : 1;
+});
+// After a lost WebGL context is restored, Emscripten's GL layer still holds
+// state made for the old context: re-enable the extensions and remake the
+// temporary buffers it uses for client-side arrays.
+EM_JS(void, js_gl_layer_restored, (), {
+    var c = GL.currentContext;
+    if (!c) return;
+    c.initExtensionsDone = false;
+    if (GL.initExtensions) GL.initExtensions(c);
+    if (GL.generateTempBuffers && c.tempVertexBuffers1) GL.generateTempBuffers(false, c);
+    GL.currArrayBuffer = 0;
+    GL.currElementArrayBuffer = 0;
 });
 
 static std::string take(char* p) {
@@ -72,15 +91,21 @@ std::string save_file(const std::string& name, const std::string& bytes, const c
 }
 void open_file_picker() { js_pick_file(); }
 void post_to_host(const std::string& json) { js_post_to_host(json.c_str()); }
-bool prefers_dark() { return js_media("(prefers-color-scheme: dark)") != 0; }
-bool prefers_reduced_motion() { return js_media("(prefers-reduced-motion: reduce)") != 0; }
+bool prefers_dark() { return (js_prefs() & 1) != 0; }
+bool prefers_reduced_motion() { return (js_prefs() & 2) != 0; }
 double now_ms() { return emscripten_get_now(); }
 }  // namespace platform
 
 namespace host {
-float content_scale() {
+static float device_pixel_ratio() {
     double dpr = emscripten_get_device_pixel_ratio();
     return float(std::isfinite(dpr) ? std::fmin(std::fmax(dpr, 1.0), 4.0) : 1.0);
+}
+
+// The UI's scale: device pixels per CSS pixel, and 1.25× more on touch screens
+// so that buttons and sliders are big enough for a finger.
+float content_scale() {
+    return device_pixel_ratio() * ((js_prefs() & 4) ? 1.25f : 1.0f);
 }
 
 // The canvas' CSS box decides the layout size; its backing store gets CSS × dpr
@@ -88,7 +113,7 @@ float content_scale() {
 void fix_display_size() {
     double cw = 0, ch = 0;
     emscripten_get_element_css_size("#canvas", &cw, &ch);
-    float s = content_scale();
+    float s = device_pixel_ratio();
     int bw = std::max(1, int(std::lround(cw * s))), bh = std::max(1, int(std::lround(ch * s)));
     int w = 0, h = 0;
     emscripten_get_canvas_element_size("#canvas", &w, &h);
@@ -105,20 +130,53 @@ void restore_state_from_link() {
     State h;
     parse_query(take(js_hash_string()), &h, &warnings);
     for (const auto& [k, v] : h.items()) s.set(k, v);     // the hash wins over the query
-    if (!s.has("theme")) s.set("theme", platform::prefers_dark() ? "dark" : "light");
+    app().dark = platform::prefers_dark();                // followed while the link says no theme=
     app().state = s;
     for (const std::string& w : warnings) app().toast(w, true);
 }
 }  // namespace host
 
+// ImGui's own copy and paste (text fields) go through the page too: GLFW's
+// clipboard is a stub in Emscripten 3.1.6. Pasted text arrives from the DOM's
+// paste event (factlab_paste) before ImGui handles the Ctrl+V.
+static std::string g_paste;
+static void imgui_set_clipboard(void*, const char* text) { platform::copy_to_clipboard(text ? text : ""); }
+static const char* imgui_get_clipboard(void*) { return g_paste.c_str(); }
+
 static void loop() {
     static int frames = 0;
+    // Follow the system's colour scheme while the link does not choose one.
+    if (!app().state.has("theme")) app().dark = platform::prefers_dark();
     host::render_frame();
+    if (frames == 0) web_post_ready();                     // the host hears "ready" before any change
     web_after_frame();
     if (++frames == 2) js_first_frame();
 }
 
 }  // namespace factlab
+
+using namespace factlab;
+
+// A frame run right now, from inside a DOM event handler (mouseup, keydown,
+// touchend): what the click does (a copy, a download) then happens while the
+// browser still counts the user's gesture, which clipboard writes require.
+extern "C" void factlab_frame_now() {
+    static bool busy = false;
+    if (busy || !host::window()) return;
+    busy = true;
+    host::render_frame();
+    web_after_frame();
+    busy = false;
+}
+
+extern "C" void factlab_paste(const char* text) { g_paste = text ? text : ""; }
+
+extern "C" void factlab_gl_context_restored() {
+    js_gl_layer_restored();
+    ImGui_ImplOpenGL3_DestroyDeviceObjects();
+    ImGui_ImplOpenGL3_CreateDeviceObjects();
+    platform::bump_gl_generation();
+}
 
 int main() {
     using namespace factlab;
@@ -126,6 +184,9 @@ int main() {
         emscripten_run_script("window.factlabPage && window.factlabPage.fatal('WebGL2 is not available in this browser.')");
         return 1;
     }
+    ImGuiIO& io = ImGui::GetIO();
+    io.SetClipboardTextFn = imgui_set_clipboard;
+    io.GetClipboardTextFn = imgui_get_clipboard;
     app().reset_facts();
     host::restore_state_from_link();
     emscripten_set_main_loop(loop, 0, false);

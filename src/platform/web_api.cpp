@@ -5,28 +5,41 @@
 #include <string>
 #include <vector>
 #include <imgui.h>
-#include <imgui_impl_opengl3.h>
+#include <imgui_internal.h>
 #include <nlohmann/json.hpp>
 #include "core/io.hpp"
 #include "platform/platform.hpp"
 #include "ui/app.hpp"
+#include "ui/share.hpp"
+#include "ui/state_links.hpp"
 
 namespace factlab {
 
 static std::string g_out;            // the last returned string (valid until the next call)
 
+static unsigned g_seen = ~0u;        // the state version last mirrored to the hash and the host
+
+void web_post_ready() {
+    App& a = app();
+    g_seen = a.state.version();
+    platform::set_url_hash(share_query(a.state));
+    platform::post_to_host(share::ready_message(a));
+}
+
 void web_after_frame() {
-    static unsigned seen = ~0u;
+    unsigned& seen = g_seen;
     static double last = 0;
     App& a = app();
     double now = platform::now_ms();
     if (a.state.version() != seen && now - last > 150) {   // throttle: sliders move every frame
         seen = a.state.version();
         last = now;
-        std::string q = a.state.to_query();
-        platform::set_url_hash(q);
-        nlohmann::json j = {{"type", "factlab:state"}, {"state", q}};
-        platform::post_to_host(j.dump());
+        // The hash and the host get the shareable state: without the page keys
+        // (embed, controls), which stay in the query string of an embed.
+        platform::set_url_hash(share_query(a.state));
+        const ViewInfo* v = share::effective_view(a);
+        nlohmann::json j = {{"type", "factlab:state"}, {"state", share_query(a.state)}, {"view", v ? v->id : ""}};
+        platform::post_to_host(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
 }
 
@@ -42,14 +55,14 @@ extern "C" const char* factlab_lookup_json(const char* subject) {
 }
 
 extern "C" const char* factlab_get_state() {
-    g_out = app().state.to_query();
+    g_out = share_query(app().state);
     return g_out.c_str();
 }
 
 extern "C" const char* factlab_set_state(const char* query) {
     std::vector<std::string> warnings;
     State s;
-    if (parse_query(query ? query : "", &s, &warnings)) app().state = s;
+    if (parse_query(query ? query : "", &s, &warnings)) replace_keep_page_keys(&app().state, s);
     g_out = nlohmann::json(warnings).dump();
     return g_out.c_str();
 }
@@ -65,11 +78,46 @@ extern "C" const char* factlab_load_facts(const char* name, const char* data, in
     return g_out.c_str();
 }
 
-extern "C" void factlab_gl_context_restored() {
-    ImGui_ImplOpenGL3_DestroyDeviceObjects();
-    ImGui_ImplOpenGL3_CreateDeviceObjects();
-    platform::bump_gl_generation();
+extern "C" const char* factlab_views_json() {
+    nlohmann::json j = nlohmann::json::array();
+    for (const ViewInfo& v : all_views()) j.push_back({{"id", v.id}, {"title", v.title}, {"lab", v.lab}});
+    g_out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return g_out.c_str();
 }
+
+extern "C" const char* factlab_message(const char* json) {
+    g_out = share::handle_host_message(app(), json ? json : "");
+    return g_out.c_str();
+}
+
+// What a finger that just went down is pressing on, so the page can tell a
+// drag from a scroll (web/factlab-page.js, touch):
+//   0 nothing, or empty space in a window            -> scroll
+//   1 a horizontal control (slider, drag, text field) -> drag sideways, scroll up/down
+//   2 a vertical control (a scrollbar, a vertical slider) -> drag
+//   3 an item that takes gestures (SetItemUsingMouseWheel: zoom, rotate) -> drag
+//   4 any other item (button, plot, bars)              -> drag sideways, scroll up/down
+extern "C" int factlab_pointer_target() {
+    ImGuiContext* g = ImGui::GetCurrentContext();
+    if (!g || g->ActiveId == 0) return 0;
+    ImGuiWindow* w = g->ActiveIdWindow;
+    if (w && g->ActiveId == w->MoveId) return 0;
+    if (w && g->ActiveId == ImGui::GetWindowScrollbarID(w, ImGuiAxis_Y)) return 2;
+    if (w && g->ActiveId == ImGui::GetWindowScrollbarID(w, ImGuiAxis_X)) return 1;
+    if (g->ActiveIdUsingMouseWheel) return 3;
+    unsigned horizontal = (1u << ImGuiDir_Left) | (1u << ImGuiDir_Right), vertical = (1u << ImGuiDir_Up) | (1u << ImGuiDir_Down);
+    unsigned dirs = unsigned(g->ActiveIdUsingNavDirMask);
+    if ((dirs & vertical) && !(dirs & horizontal)) return 2;
+    if (dirs & horizontal) return 1;
+    return 4;
+}
+
+// The font size in device pixels: one mouse-wheel step scrolls 5 of them.
+extern "C" float factlab_font_px() { return ImGui::GetCurrentContext() ? ImGui::GetFontSize() : 16.0f; }
+
+// True while an ImGui text field has the keyboard (the page then opens the
+// on-screen keyboard on touch screens).
+extern "C" int factlab_wants_text() { return ImGui::GetCurrentContext() && ImGui::GetIO().WantTextInput ? 1 : 0; }
 
 namespace factlab::platform {
 static unsigned g_gl_generation = 1;

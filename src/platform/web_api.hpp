@@ -1,7 +1,10 @@
-// web_api.hpp: the page's JS API, as C exports (see web/factlab.js and README "JS API").
+// web_api.hpp: the page's JS API, as C exports (see web/factlab-page.js, README
+// "JS API" and docs/embed.md). factlab_frame_now, factlab_paste and
+// factlab_gl_context_restored live in platform_web.cpp (page only).
 #pragma once
 namespace factlab {
 void web_after_frame();   // mirrors state changes to the URL hash and the host page
+void web_post_ready();    // once, before the first web_after_frame: "factlab:ready" to the host page
 }
 extern "C" {
 const char* factlab_lookup_json(const char* subject);      // same JSON as `factlab-cli lookup --json`
@@ -9,4 +12,11 @@ const char* factlab_get_state();                           // the link state "k=
 const char* factlab_set_state(const char* query);          // replaces the state; returns warnings JSON
 const char* factlab_load_facts(const char* name, const char* data, int len);  // {"ok", "errors": [...]}
 void factlab_gl_context_restored();                        // recreate GL objects after a lost context
+const char* factlab_views_json();                          // [{"id", "title", "lab"}, ...] of the registered views
+const char* factlab_message(const char* json);             // a host page's message -> reply JSON ("" = not ours)
+void factlab_frame_now();                                  // one frame now, inside a DOM event (user gesture)
+void factlab_paste(const char* text);                      // text for ImGui's next paste
+int factlab_pointer_target();                              // what a press is on: 0 scroll .. 3 drag (web_api.cpp)
+float factlab_font_px();                                   // ImGui's font size in device pixels
+int factlab_wants_text();                                  // an ImGui text field has the keyboard
 }

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <imgui.h>
 #include "platform/platform.hpp"
+#include "ui/share.hpp"
 #include "ui/theme.hpp"
 
 namespace factlab {
@@ -140,10 +141,37 @@ static const ViewInfo* current_view(App& a) {
     return v;
 }
 
-static void draw_view(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool controls, bool focused) {
+void App::offer_export(const std::string& label, const std::string& filename, const char* mime,
+                       std::function<std::string()> make) {
+    offers_.push_back({label, filename, mime, std::move(make)});
+}
+
+// The view's header: its title, and an Export menu with the view's data offers
+// (collected while it drew) and a PNG of the view.
+static void draw_view_header(App& a, const ViewInfo& v, const std::vector<App::ExportOffer>& offers, ImVec2 child_min,
+                             ImVec2 child_max, ImVec2 header_pos) {
+    ImVec2 keep = ImGui::GetCursorScreenPos();
+    float bw = ImGui::CalcTextSize("Export").x + ImGui::GetStyle().FramePadding.x * 2;
+    ImGui::SetCursorScreenPos(ImVec2(child_max.x - bw - ImGui::GetStyle().WindowPadding.x, header_pos.y));
+    if (ImGui::SmallButton("Export")) ImGui::OpenPopup("export");
+    if (ImGui::BeginPopup("export")) {
+        if (ImGui::MenuItem("PNG image of this view")) {
+            a.png_request = {true, child_min.x, child_min.y, child_max.x - child_min.x, child_max.y - child_min.y,
+                             std::string("factlab-") + v.id + ".png"};
+        }
+        for (const App::ExportOffer& o : offers)
+            if (ImGui::MenuItem(o.label.c_str())) a.toast(platform::save_file(o.filename, o.make(), o.mime));
+        share::view_menu_items(a, v);                     // copy link / embed code (share.cpp)
+        ImGui::EndPopup();
+    }
+    ImGui::SetCursorScreenPos(keep);
+}
+
+void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool controls, bool focused) {
     ImGui::PushID(v.id);
     if (focused && !embed) ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(theme::highlight()));
     ImGui::BeginChild(v.id, size, !embed, ImGuiWindowFlags_NoScrollbar * 0);
+    ImVec2 header = ImGui::GetCursorScreenPos();
     if (!embed || controls) {
         ImGui::TextUnformatted(v.title);
         if (v.blurb && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", v.blurb);
@@ -155,38 +183,18 @@ static void draw_view(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool c
     ImVec2 avail = ImGui::GetContentRegionAvail();
     ctx.width = avail.x;
     ctx.height = avail.y;
+    a.offers_.clear();
     v.draw(a, ctx);
+    if (!embed || controls)
+        draw_view_header(a, v, a.offers_, ImGui::GetWindowPos(),
+                         ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowSize().x, ImGui::GetWindowPos().y + ImGui::GetWindowSize().y), header);
+    a.offers_.clear();
     if (!embed && ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) && ImGui::IsMouseReleased(0) &&
         a.state.get("view") != v.id)
         a.state.set("view", v.id);
     ImGui::EndChild();
     if (focused && !embed) ImGui::PopStyleColor();
     ImGui::PopID();
-}
-
-static void draw_top_bar(App& a, const ViewInfo* cur) {
-    ImGui::TextUnformatted("factlab");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("How might LLMs store facts? An interactive lab.");
-    for (const LabInfo& lab : all_labs()) {
-        ImGui::SameLine();
-        bool active = cur && std::string(cur->lab) == lab.id;
-        if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-        if (ImGui::Button(lab.title)) {
-            for (const ViewInfo& v : all_views())
-                if (std::string(v.lab) == lab.id) { a.state.set("view", v.id); break; }
-        }
-        if (active) ImGui::PopStyleColor();
-    }
-    ImGui::SameLine();
-    if (ImGui::Button(a.dark ? "Light" : "Dark")) {
-        a.dark = !a.dark;
-        a.state.set("theme", a.dark ? "dark" : "light");
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Copy link")) {
-        platform::copy_to_clipboard(platform::page_url() + "#" + a.state.to_query());
-        a.toast("Link copied: it restores exactly this view.");
-    }
 }
 
 void App::frame() {
@@ -203,10 +211,13 @@ void App::frame() {
     ImGuiWindowFlags host = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                             ImGuiWindowFlags_NoBringToFrontOnFocus;
     ImGui::Begin("##factlab", nullptr, host);
-    if (embed && cur) {
-        draw_view(*this, *cur, ImGui::GetContentRegionAvail(), true, controls, true);
+    if (embed) {
+        // One view fills the iframe; a link naming no such view gets a message, not a blank frame.
+        const ViewInfo* v = find_view(state.get("view", "lookup"));
+        if (v) draw_view_frame(*this, *v, ImGui::GetContentRegionAvail(), true, controls, true);
+        else share::draw_unknown_view(*this, state.get("view", "lookup"));
     } else {
-        draw_top_bar(*this, cur);
+        share::draw_top_bar(*this, cur);                  // labs, tour, theme, links (share.cpp)
         ImGui::Separator();
         ImGui::BeginChild("##grid", ImVec2(0, 0), false);
         float W = ImGui::GetContentRegionAvail().x;
@@ -220,7 +231,7 @@ void App::frame() {
             if (!cur || std::string(v.lab) != cur->lab) continue;
             float h = v.height * fs / 16.0f;
             if (col > 0) ImGui::SameLine(0, gap);
-            draw_view(*this, v, ImVec2(cw, h), false, true, &v == cur);
+            draw_view_frame(*this, v, ImVec2(cw, h), false, true, &v == cur);
             row_h = std::max(row_h, h);
             if (++col == cols) { col = 0; row_h = 0; }
         }

@@ -97,6 +97,16 @@ struct App {
         return *static_cast<T*>(p.get());
     }
 
+    // Export: while a view draws, it offers its data ("Activations (CSV)") with a
+    // function that makes the bytes on demand; the view's header shows the offers
+    // plus "PNG image" of the view.
+    void offer_export(const std::string& label, const std::string& filename, const char* mime,
+                      std::function<std::string()> make);
+    struct ExportOffer { std::string label, filename; const char* mime; std::function<std::string()> make; };
+    // A PNG of a screen region was asked for; the platform reads it after rendering.
+    struct PngRequest { bool pending = false; float x = 0, y = 0, w = 0, h = 0; std::string filename; };
+    PngRequest png_request;
+
     // Platform hooks.
     void on_file_dropped(const std::string& name, const std::string& bytes);
     void frame();                                         // draws one frame of UI
@@ -110,6 +120,8 @@ private:
     LookupResult lookup_;
     std::string lookup_key_;
     std::map<std::type_index, std::shared_ptr<void>> ext_;
+    std::vector<ExportOffer> offers_;                     // of the view being drawn
+    friend void draw_view_frame(App&, const ViewInfo&, ImVec2, bool, bool, bool);
 };
 
 App& app();                                               // the one instance

@@ -42,6 +42,7 @@ double nice_step(double range, int target) {
 
 std::string tick_text(double v, double step) {
     char buf[32];
+    if (std::fabs(v) < step * 1e-6) v = 0;   // no "-0.0" from accumulated rounding
     if (std::fabs(v) >= 10000) return Short(v);
     int dec = step >= 1 ? 0 : std::min(6, int(std::ceil(-std::log10(step))));
     std::snprintf(buf, sizeof buf, "%.*f", dec, v);
@@ -65,7 +66,8 @@ bool Begin(const char* id, ImVec2 size, Axis x, Axis y) {
     g.x = x; g.y = y;
     g.frame_min = p; g.frame_max = ImVec2(p.x + size.x, p.y + size.y);
     float fs = ImGui::GetFontSize();
-    float left = fs * 3.2f, bottom = fs * (x.label ? 2.6f : 1.6f), top = fs * 0.6f, right = fs * 0.8f;
+    // A y label sits on its own line above the plot area, so it never covers the top tick.
+    float left = fs * 3.2f, bottom = fs * (x.label ? 2.6f : 1.6f), top = fs * (y.label ? 1.5f : 0.6f), right = fs * 0.8f;
     if (y.label) left += fs * 0.4f;
     g.min = ImVec2(p.x + left, p.y + top);
     g.max = ImVec2(p.x + size.x - right, p.y + size.y - bottom);
@@ -130,7 +132,7 @@ void End() {
         dl->AddText(ImVec2((g.min.x + g.max.x - ts.x) / 2, g.max.y + fs * 1.2f), theme::text(), g.x.label);
     }
     if (g.y.label) {   // ImGui cannot rotate text cheaply: put the y label above the axis
-        dl->AddText(ImVec2(g.frame_min.x, g.frame_min.y - 2), theme::text(), g.y.label);
+        dl->AddText(ImVec2(g.frame_min.x, g.frame_min.y), theme::text(), g.y.label);
     }
 }
 
@@ -225,15 +227,42 @@ void FillHalfPlane(double a, double b, double c, ImU32 col) {
     if (poly.size() >= 3) g.dl->AddConvexPolyFilled(poly.data(), int(poly.size()), col);
 }
 
+void BoundaryLine(double a, double b, double c, ImU32 col, float thickness, bool dashed) {
+    // Where the line crosses the four edges of the data rectangle.
+    std::vector<ImVec2> hits;
+    auto add = [&](double x, double y) {
+        if (x >= g.x.min - 1e-9 && x <= g.x.max + 1e-9 && y >= g.y.min - 1e-9 && y <= g.y.max + 1e-9)
+            hits.push_back(ToScreen(x, y));
+    };
+    if (b != 0) { add(g.x.min, -(a * g.x.min + c) / b); add(g.x.max, -(a * g.x.max + c) / b); }
+    if (a != 0) { add(-(b * g.y.min + c) / a, g.y.min); add(-(b * g.y.max + c) / a, g.y.max); }
+    if (hits.size() < 2) return;
+    ImVec2 p = hits[0], q = hits[0];
+    float best = -1;   // the two crossings farthest apart (corners can repeat)
+    for (const ImVec2& u : hits)
+        for (const ImVec2& v : hits) {
+            float d2 = (u.x - v.x) * (u.x - v.x) + (u.y - v.y) * (u.y - v.y);
+            if (d2 > best) { best = d2; p = u; q = v; }
+        }
+    if (!dashed) { g.dl->AddLine(p, q, col, thickness); return; }
+    float len = std::sqrt(best), dash = ImGui::GetFontSize() * 0.45f;
+    for (float t = 0; t < len; t += 2 * dash) {
+        float t1 = std::min(len, t + dash);
+        g.dl->AddLine(ImVec2(p.x + (q.x - p.x) * t / len, p.y + (q.y - p.y) * t / len),
+                      ImVec2(p.x + (q.x - p.x) * t1 / len, p.y + (q.y - p.y) * t1 / len), col, thickness);
+    }
+}
+
 int HBars(const char* id, const std::vector<std::string>& labels, const std::vector<float>& values,
-          float width, float row_height, float vmin, float vmax, int highlight, const char* fmt, ImU32 col) {
+          float width, float row_height, float vmin, float vmax, int highlight, const char* fmt, ImU32 col,
+          float label_width) {
     int n = int(std::min(labels.size(), values.size()));
     if (width <= 0) width = ImGui::GetContentRegionAvail().x;
     if (row_height <= 0) row_height = ImGui::GetFrameHeight();
     if (!(vmax > vmin)) { vmin = 0; vmax = 1; }
     float label_w = 0;
     for (int i = 0; i < n; ++i) label_w = std::max(label_w, ImGui::CalcTextSize(labels[i].c_str()).x);
-    label_w = std::min(label_w + 8, width * 0.45f);
+    label_w = label_width > 0 ? std::min(label_width, width * 0.6f) : std::min(label_w + 8, width * 0.45f);
     float value_w = ImGui::CalcTextSize("-0.000").x + 8;
     ImVec2 p = ImGui::GetCursorScreenPos();
     ImGui::PushID(id);

@@ -42,13 +42,16 @@ void Label(double x, double y, const char* text, ImU32 col, ImVec2 pixel_offset 
 void FillRect(double x0, double y0, double x1, double y1, ImU32 col);
 // Fills the region where a·x + b·y + c > 0, clipped to the plot (an AND gate's active half-plane).
 void FillHalfPlane(double a, double b, double c, ImU32 col);
+// The line a·x + b·y + c = 0 across the plot (the boundary of FillHalfPlane), solid or dashed.
+void BoundaryLine(double a, double b, double c, ImU32 col, float thickness = 2.0f, bool dashed = false);
 
 // A labelled horizontal bar chart (probabilities, dot products). Bars are drawn
 // from zero, so negative values go left. `highlight` marks one row. Returns the
-// hovered row or -1.
+// hovered row or -1. `label_width` > 0 fixes the label column (to align several
+// charts); 0 fits the labels, at most 45% of the width.
 int HBars(const char* id, const std::vector<std::string>& labels, const std::vector<float>& values,
           float width, float row_height, float vmin, float vmax, int highlight = -1,
-          const char* fmt = "%.2f", ImU32 col = 0);
+          const char* fmt = "%.2f", ImU32 col = 0, float label_width = 0);
 
 // Formats numbers for ticks and read-outs: 1.2K, 3.4M, 603,979,776.
 std::string Grouped(double v);                   // 603979776 -> "603,979,776"

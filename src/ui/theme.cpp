@@ -27,6 +27,10 @@ void apply(bool dark, float scale) {
         c[ImGuiCol_WindowBg] = ImVec4(0.96f, 0.96f, 0.97f, 1.0f);
         c[ImGuiCol_ChildBg] = ImVec4(1.0f, 1.0f, 1.0f, 1.0f);
         c[ImGuiCol_Border] = ImVec4(0.80f, 0.81f, 0.85f, 1.0f);
+        // ImGui's light frames are white: on white panels sliders and fields would vanish.
+        c[ImGuiCol_FrameBg] = ImVec4(0.91f, 0.92f, 0.95f, 1.0f);
+        c[ImGuiCol_FrameBgHovered] = ImVec4(0.86f, 0.89f, 0.95f, 1.0f);
+        c[ImGuiCol_FrameBgActive] = ImVec4(0.80f, 0.86f, 0.95f, 1.0f);
     }
     // Accent: Okabe-Ito blue for interactive elements in both themes.
     ImVec4 accent = ImGui::ColorConvertU32ToFloat4(kBlue);

@@ -1,0 +1,100 @@
+// Same seed, same numbers: the native CLI and the wasm CLI (run under node)
+// must give the same predictions and the same figures (within float rounding).
+//   node --test tests/agreement/
+// Env: FACTLAB_NATIVE_CLI (default build/native-release/factlab-cli),
+//      FACTLAB_WASM_CLI (default build-wasm/factlab-cli.js).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+const nativeCli = process.env.FACTLAB_NATIVE_CLI || path.join(root, "build/native-release/factlab-cli");
+const wasmCli = process.env.FACTLAB_WASM_CLI || path.join(root, "build-wasm/factlab-cli.js");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "factlab-agree-"));
+
+function run(which, args) {
+  const out = which === "native"
+    ? execFileSync(nativeCli, args, { encoding: "utf8", maxBuffer: 64 << 20 })
+    : execFileSync(process.execPath, [wasmCli, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
+  return JSON.parse(out);
+}
+function both(args) { return [run("native", args), run("wasm", args)]; }
+
+// Reads a float32 .npy (C order) into { shape, data }.
+function readNpy(file) {
+  const buf = fs.readFileSync(file);
+  assert.equal(buf.toString("latin1", 1, 6), "NUMPY");
+  const hlen = buf.readUInt16LE(8);
+  const header = buf.toString("latin1", 10, 10 + hlen);
+  assert.match(header, /'descr': '<f4'/);
+  const shape = header.match(/'shape': \(([^)]*)\)/)[1].split(",").filter(s => s.trim()).map(Number);
+  const start = 10 + hlen;
+  const data = new Float32Array(buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + buf.length));
+  return { shape, data };
+}
+
+function close(a, b, tol, what) {
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b)), `${what}: native ${a} vs wasm ${b}`);
+}
+
+test("eval on the built-in facts: identical results", () => {
+  const [n, w] = both(["eval", "--json"]);
+  assert.equal(n.facts, w.facts);
+  assert.equal(n.correct, w.correct);
+  assert.deepEqual(n.wrong, w.wrong);
+  assert.equal(n.accuracy, 1, "compiled storage answers every built-in fact");
+});
+
+test("lookups: same answers, same probabilities", () => {
+  for (const subject of ["Michael Jordan", "Michael Phelps", "Alexis Jordan", "Michael B. Jordan", "Nobody Known"]) {
+    const [n, w] = both(["lookup", "--json", subject]);
+    assert.deepEqual(n.tokens, w.tokens);
+    assert.deepEqual(Object.keys(n.answers), Object.keys(w.answers));
+    for (const rel of Object.keys(n.answers)) {
+      const a = n.answers[rel], b = w.answers[rel];
+      assert.equal(a.object, b.object, `${subject} ${rel}`);
+      assert.deepEqual(a.ranking.map(r => r.object), b.ranking.map(r => r.object), `${subject} ${rel} ranking`);
+      a.ranking.forEach((r, i) => close(r.probability, b.ranking[i].probability, 1e-5, `${subject} ${rel} p(${r.object})`));
+    }
+  }
+});
+
+test("exported model weights agree", () => {
+  const nd = path.join(tmp, "model-native"), wd = path.join(tmp, "model-wasm");
+  execFileSync(nativeCli, ["export-model", "--out", nd]);
+  execFileSync(process.execPath, [wasmCli, "export-model", "--out", wd]);
+  for (const f of ["W_up.npy", "b_up.npy", "W_down.npy", "tokens.npy", "objects.npy"]) {
+    const a = readNpy(path.join(nd, f)), b = readNpy(path.join(wd, f));
+    assert.deepEqual(a.shape, b.shape, f);
+    let worst = 0;
+    for (let i = 0; i < a.data.length; ++i) worst = Math.max(worst, Math.abs(a.data[i] - b.data[i]));
+    assert.ok(worst <= 1e-5, `${f}: largest difference ${worst}`);
+  }
+  assert.equal(fs.readFileSync(path.join(nd, "vocab.json"), "utf8"), fs.readFileSync(path.join(wd, "vocab.json"), "utf8"));
+});
+
+test("superposition run: same figures and vectors", () => {
+  for (const loss of ["video", "exp"]) {
+    const args = (out) => ["superpose", "--n", "300", "--d", "20", "--steps", "30", "--loss", loss, "--seed", "7", "--out", out, "--json"];
+    const n = run("native", args(path.join(tmp, `v-native-${loss}.npy`)));
+    const w = run("wasm", args(path.join(tmp, `v-wasm-${loss}.npy`)));
+    for (const k of ["min_angle_deg", "max_angle_deg"]) close(n[k], w[k], 1e-3, `${loss} ${k}`);
+    close(n.worst_abs_cos, w.worst_abs_cos, 1e-4, `${loss} worst_abs_cos`);
+    const a = readNpy(path.join(tmp, `v-native-${loss}.npy`)), b = readNpy(path.join(tmp, `v-wasm-${loss}.npy`));
+    assert.deepEqual(a.shape, [300, 20]);
+    let worst = 0;
+    for (let i = 0; i < a.data.length; ++i) worst = Math.max(worst, Math.abs(a.data[i] - b.data[i]));
+    assert.ok(worst <= 1e-3, `${loss} vectors: largest difference ${worst}`);
+  }
+});
+
+test("training: same accuracy from the same seed", () => {
+  const args = ["train", "--d", "64", "--hidden", "48", "--steps", "200", "--seed", "3", "--json"];
+  const [n, w] = both(args);
+  assert.equal(n.facts, w.facts);
+  assert.equal(n.params, w.params);
+  close(n.accuracy, w.accuracy, 0.01, "accuracy");
+});

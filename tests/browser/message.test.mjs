@@ -1,0 +1,256 @@
+// message.test.mjs: the postMessage protocol (docs/embed.md) between a host page
+// and factlab in an iframe, both served from the same 127.0.0.1 server (the host
+// page is answered by the test through request routing, so the site folder is
+// left as built). factlab:set / replace / get / tour are answered with
+// factlab:state; malformed or hostile messages get factlab:error and change
+// nothing; other scripts' messages are ignored; reader changes are announced.
+import { describe, it, after } from "node:test";
+import assert from "node:assert/strict";
+import { once, session, watch, waitReady, frames, expectNoErrors, parseQuery, shoot, log, READY_TIMEOUT } from "./harness.mjs";
+import { blankReason, describeStats } from "./png.mjs";
+
+const HOST = `<!doctype html><html lang="en"><meta charset="utf-8"><title>factlab test host</title>
+<body style="margin:0;background:#fff">
+<iframe id="lab" title="factlab" width="760" height="440" style="border:0;display:block"
+        src="index.html?embed=1&amp;view=lookup&amp;controls=0#subject=Michael%20Jordan"></iframe>
+<script>
+  window.__msgs = [];
+  const lab = document.getElementById("lab");
+  window.addEventListener("message", (e) => {
+    if (e.source !== lab.contentWindow) return;
+    window.__msgs.push({ origin: e.origin, data: e.data, t: performance.now() });
+  });
+  window.__send = (m) => lab.contentWindow.postMessage(m, location.origin);
+  // Sent before factlab has loaded: must be queued and answered after the first frame.
+  lab.addEventListener("load", () => window.__send({ type: "factlab:get", id: "early" }), { once: true });
+</script></html>`;
+
+describe("postMessage protocol", () => {
+  let S, page, frame, wHost, wFrame;
+  let seen = 0;              // messages already consumed
+
+  const msgs = () => page.evaluate(() => window.__msgs);
+  const send = (m) => page.evaluate((m) => window.__send(m), m);
+  const frameState = async () => frame.evaluate(() => window.factlab.getState());
+  // Waits for the next message (after `seen`) that `pred` accepts; returns it.
+  async function next(pred, what, timeout = 5000) {
+    const t0 = Date.now();
+    for (;;) {
+      const all = await msgs();
+      for (let i = seen; i < all.length; ++i)
+        if (pred(all[i].data)) { seen = i + 1; return all[i]; }
+      if (Date.now() - t0 > timeout) assert.fail(`no ${what} within ${timeout} ms; messages: ${JSON.stringify(all.slice(seen)).slice(0, 800)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  const reply = (id) => (d) => d && d.id === id && (d.type === "factlab:state" || d.type === "factlab:error");
+
+  const setup = once(async () => {
+    S = await session();
+    await S.context.route(S.url("__factlab_host.html"), (route) =>
+      route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: HOST }));
+    page = await S.context.newPage();
+    wHost = watch(page, "host");
+    await page.goto(S.url("__factlab_host.html"), { waitUntil: "load" });
+    frame = page.frame({ url: /index\.html/ });
+    assert.ok(frame, "the iframe did not load index.html");
+    await waitReady(frame, READY_TIMEOUT);
+    await frames(frame, 5);
+  });
+  after(async () => { await setup.value(); if (S) await S.close(); });
+
+  it("factlab:ready arrives once, from factlab's origin, with the embed's view", async () => {
+    await setup();
+    const m = await next((d) => d && d.type === "factlab:ready", "factlab:ready", 10000);
+    assert.equal(m.origin, S.origin);
+    assert.equal(m.data.version, 1);
+    assert.equal(m.data.view, "lookup");
+    assert.equal(m.data.embed, true);
+    assert.equal(parseQuery(m.data.state).subject, "Michael Jordan");
+    assert.ok(!("embed" in parseQuery(m.data.state)), "page key 'embed' in the shared state");
+  });
+
+  it("a message sent before factlab loaded is queued and answered", async () => {
+    await setup();
+    const all = await msgs();
+    const early = all.find((x) => x.data && x.data.id === "early");
+    assert.ok(early, `no reply to the early factlab:get: ${JSON.stringify(all).slice(0, 600)}`);
+    assert.equal(early.data.type, "factlab:state");
+  });
+
+  it("the embed renders non-blank inside the host page", async () => {
+    await setup();
+    const s = await shoot(page.locator("#lab"), "message-host-iframe");
+    log(`host iframe: ${describeStats(s.stats)}`);
+    assert.equal(blankReason(s.stats), null, `the embedded lab looks blank (${s.file})`);
+  });
+
+  it("factlab:set (object) merges keys and is answered with factlab:state and the same id", async () => {
+    await setup();
+    await send({ type: "factlab:set", state: { subject: "Michael Phelps", view: "and-gate", seed: 5 }, id: 1 });
+    const m = await next(reply(1), "reply to id 1");
+    assert.equal(m.data.type, "factlab:state", JSON.stringify(m.data));
+    const st = parseQuery(m.data.state);
+    assert.equal(st.subject, "Michael Phelps");
+    assert.equal(st.view, "and-gate");
+    assert.equal(st.seed, "5");
+    assert.equal(m.data.view, "and-gate");
+    const fs = parseQuery(await frameState());
+    assert.equal(fs.subject, "Michael Phelps", "the frame's getState() does not have the new subject");
+  });
+
+  it("factlab:set (link text) merges, and an empty value removes a key", async () => {
+    await setup();
+    await send({ type: "factlab:set", state: "subject=Alexis%20Jordan&seed=", id: "txt" });
+    const m = await next(reply("txt"), "reply to id txt");
+    assert.equal(m.data.type, "factlab:state", JSON.stringify(m.data));
+    const st = parseQuery(m.data.state);
+    assert.equal(st.subject, "Alexis Jordan");
+    assert.ok(!("seed" in st), `seed not removed: ${m.data.state}`);
+    assert.equal(st.view, "and-gate", "set must merge, not replace");
+  });
+
+  it("factlab:replace replaces the state but keeps the embed's page keys", async () => {
+    await setup();
+    await send({ type: "factlab:replace", state: { view: "lookup", subject: "Michael Jordan" }, id: "rep" });
+    const m = await next(reply("rep"), "reply to id rep");
+    assert.equal(m.data.type, "factlab:state", JSON.stringify(m.data));
+    const st = parseQuery(m.data.state);
+    assert.deepEqual(Object.keys(st).sort().filter((k) => k !== "theme"), ["subject", "view"], `replace kept old keys: ${m.data.state}`);
+    const embedStill = await frame.evaluate(() => document.documentElement.classList.contains("embedded"));
+    assert.ok(embedStill);
+    await frames(frame, 3);
+    const shot = await shoot(page.locator("#lab"), "message-after-replace");
+    assert.equal(blankReason(shot.stats), null, "blank after replace");
+  });
+
+  it("factlab:get answers with the current state", async () => {
+    await setup();
+    await send({ type: "factlab:get", id: "g" });
+    const m = await next(reply("g"), "reply to id g");
+    assert.equal(m.data.type, "factlab:state");
+    assert.equal(m.data.state, await frameState());
+  });
+
+  it("factlab:tour goes to a step (its own state), and step 0 closes the tour", async () => {
+    await setup();
+    await send({ type: "factlab:tour", step: 3, id: "t3" });
+    const m = await next(reply("t3"), "reply to tour step 3");
+    assert.equal(m.data.type, "factlab:state", JSON.stringify(m.data));
+    const st = parseQuery(m.data.state);
+    assert.equal(st.tour, "3", `tour step not in the state: ${m.data.state}`);
+    assert.equal(m.data.view, "neurons", "tour step 3 shows the neuron inspector (docs/embed.md)");
+    await send({ type: "factlab:tour", step: 0, id: "t0" });
+    const c = await next(reply("t0"), "reply to tour step 0");
+    assert.ok(!("tour" in parseQuery(c.data.state)), `tour not closed: ${c.data.state}`);
+  });
+
+  const bad = [
+    ["a key a link cannot hold", { type: "factlab:set", state: { "Bad Key": "x", subject: "Nope" }, id: 10 }],
+    ["a nested value", { type: "factlab:set", state: { subject: { nested: 1 } }, id: 11 }],
+    ["null among good values (whole or nothing)", { type: "factlab:set", state: { subject: "Nope", d: null }, id: 12 }],
+    ["an array state", { type: "factlab:set", state: ["subject", "Nope"], id: 13 }],
+    ["a missing state", { type: "factlab:set", id: 14 }],
+    ["a control character", { type: "factlab:set", state: { subject: "No\u0001pe" }, id: 15 }],
+    ["a malformed %-escape", { type: "factlab:set", state: "subject=%zz", id: 16 }],
+    ["a fractional tour step", { type: "factlab:tour", step: 1.5, id: 17 }],
+    ["a negative tour step", { type: "factlab:tour", step: -1, id: 18 }],
+    ["a tour step as text", { type: "factlab:tour", step: "3", id: 19 }],
+    ["an unknown type", { type: "factlab:explode", id: 20 }],
+    ["a 300-byte value", { type: "factlab:set", state: { subject: "x".repeat(300) }, id: 22 }],
+    ["65 keys", { type: "factlab:set", state: Object.fromEntries([...Array(65)].map((_, i) => [`k${i}`, "1"])), id: 23 }],
+    ["a state too long for a link", { type: "factlab:set", state: Object.fromEntries([...Array(40)].map((_, i) => [`key${i}`, "v".repeat(250)])), id: 24 }],
+  ];
+  for (const [what, msg] of bad) {
+    it(`rejects ${what} with factlab:error and changes nothing`, async () => {
+    await setup();
+      const before = await frameState();
+      await send(msg);
+      const m = await next(reply(msg.id), `reply to ${what}`);
+      assert.equal(m.data.type, "factlab:error", `${what}: got ${JSON.stringify(m.data)}`);
+      assert.ok(typeof m.data.error === "string" && m.data.error.length > 0, "an error without a reason");
+      await frames(frame, 2);
+      assert.equal(await frameState(), before, `${what} changed the state`);
+    });
+  }
+
+  it("rejects bad ids, non-JSON text and oversized messages that mention factlab", async () => {
+    await setup();
+    const cases = [
+      { type: "factlab:get", id: "x".repeat(65) },
+      { type: "factlab:get", id: { evil: true } },
+      "factlab:set this is not JSON",
+      '{"type":"factlab:set","state":{"d":1e999},"id":25}',
+      { type: "factlab:set", state: { a: { b: { c: {} } } }, id: 21 },     // too deep: refused before parsing, so no id
+      JSON.stringify({ type: "factlab:set", state: { subject: "y".repeat(20000) } }),
+    ];
+    const before = await frameState();
+    for (const c of cases) {
+      const n0 = (await msgs()).length;
+      await send(c);
+      const m = await next((d) => d && d.type === "factlab:error", `an error for ${String(JSON.stringify(c)).slice(0, 60)}`);
+      assert.ok(!("id" in m.data) || typeof m.data.id !== "object", "an invalid id was echoed");
+      assert.ok((await msgs()).length > n0);
+    }
+    assert.equal(await frameState(), before, "a rejected message changed the state");
+  });
+
+  it("hostile text is kept as data only: nothing reaches either DOM as HTML", async () => {
+    await setup();
+    const evil = "<img src=x onerror=\"top.__pwned=1;window.__pwned=1\">";
+    await send({ type: "factlab:set", state: { subject: evil }, id: "evil" });
+    const m = await next(reply("evil"), "reply to the hostile subject");
+    assert.equal(m.data.type, "factlab:state");
+    await frames(frame, 10);
+    const r = await frame.evaluate(() => ({ pwned: window.__pwned, imgs: document.querySelectorAll("img").length }));
+    const h = await page.evaluate(() => ({ pwned: window.__pwned, imgs: document.querySelectorAll("img").length }));
+    assert.deepEqual(r, { pwned: undefined, imgs: 0 });
+    assert.deepEqual(h, { pwned: undefined, imgs: 0 });
+    const look = await frame.evaluate(() => window.factlab.lookup("Michael Jordan"));
+    assert.equal(look.answers.sport.object, "basketball");
+    await send({ type: "factlab:set", state: { subject: "Michael Jordan" }, id: "undo" });
+    await next(reply("undo"), "reply to undo");
+  });
+
+  it("ignores other scripts' messages and factlab's own message types (no reply at all)", async () => {
+    await setup();
+    const n0 = (await msgs()).length;
+    for (const m of [{ type: "other-widget", x: 1 }, "hello", 42, null, { type: "factlab:state", state: "view=params" },
+      { type: "factlab:ready" }, { type: "factlab:error", error: "x" }, [1, 2]])
+      await send(m);
+    await send({ type: "factlab:get", id: "fence" });
+    const fence = await next(reply("fence"), "reply to the fence");
+    const all = await msgs();
+    const between = all.slice(n0).filter((x) => x !== undefined && !(x.data && x.data.id === "fence") &&
+      !(x.data && x.data.type === "factlab:state" && x.data.id === undefined));   // change events may interleave
+    assert.deepEqual(between.map((x) => x.data), [], "factlab answered messages that were not for it");
+    assert.notEqual(parseQuery(fence.data.state).view, "params", "a factlab:state sent TO factlab was applied");
+  });
+
+  it("announces the reader's changes to the host (factlab:state without id)", async () => {
+    await setup();
+    await frame.evaluate(() => window.factlab.setState("view=block&subject=Michael%20Phelps"));
+    const m = await next((d) => d && d.type === "factlab:state" && d.id === undefined && /subject=Michael%20Phelps/.test(d.state), "a change event");
+    assert.equal(m.data.view, "block");
+    assert.ok(!/(^|&)(embed|controls)=/.test(m.data.state), `page keys in a change event: ${m.data.state}`);
+  });
+
+  it("factlab.message() on the page takes the same messages", async () => {
+    await setup();
+    const r = await frame.evaluate(() => [
+      window.factlab.message({ type: "factlab:set", state: { subject: "Michael Jordan" }, id: 99 }),
+      window.factlab.message({ type: "factlab:set", state: { "B A D": 1 }, id: 100 }),
+      window.factlab.message({ type: "not-factlab" }),
+    ]);
+    assert.equal(r[0].type, "factlab:state");
+    assert.equal(r[0].id, 99);
+    assert.equal(r[1].type, "factlab:error");
+    assert.equal(r[1].id, 100);
+    assert.equal(r[2], null);
+  });
+
+  it("logged no console errors (host and frame)", async () => {
+    await setup();
+    expectNoErrors(wHost, "host page + iframe");
+  });
+});

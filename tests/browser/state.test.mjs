@@ -1,0 +1,117 @@
+// state.test.mjs: the URL round trip. A link's hash sets the state; a reload
+// restores it; factlab.setState changes it and the hash follows; an edited hash
+// is applied; hostile or malformed hashes are bounded and never reach the DOM.
+import { describe, it, after } from "node:test";
+import assert from "node:assert/strict";
+import { once, session, openPage, expectNotBlank, expectNoErrors, parseQuery, frames, log, reloadPage } from "./harness.mjs";
+
+// Waits until location.hash (parsed) holds every key/value of `want`.
+async function hashHas(page, want, timeout = 5000) {
+  try {
+    await page.waitForFunction((want) => {
+      const h = new URLSearchParams(location.hash.replace(/^#/, "").replace(/\+/g, "%2B"));
+      return Object.entries(want).every(([k, v]) => h.get(k) === v);
+    }, want, { timeout });
+  } catch {
+    const h = await page.evaluate(() => location.hash);
+    assert.fail(`the URL hash does not follow the state: want ${JSON.stringify(want)}, hash is '${h}'`);
+  }
+}
+async function state(page) { return parseQuery(await page.evaluate(() => window.factlab.getState())); }
+function expectSubset(st, want, what) {
+  for (const [k, v] of Object.entries(want)) assert.equal(st[k], v, `${what}: state ${k}=${st[k]}, want ${v} (state ${JSON.stringify(st)})`);
+}
+
+describe("URL round trip", () => {
+  let S, page, w;
+  const setup = once(async () => { S = await session(); });
+  after(async () => { await setup.value(); if (S) await S.close(); });
+
+  const linkState = { view: "and-gate", subject: "Michael Phelps", d: "128", seed: "7", theme: "light" };
+  const link = "index.html#view=and-gate&subject=Michael%20Phelps&d=128&seed=7&theme=light";
+
+  it("a link's hash sets the state", async () => {
+    await setup();
+    ({ page, w } = await openPage(S.context, S.url(link), { label: "state" }));
+    expectSubset(await state(page), linkState, "after opening the link");
+    await expectNotBlank(page, "state-link-and-gate-light");
+  });
+
+  it("a reload restores it", async () => {
+    await setup();
+    await reloadPage(page);
+    expectSubset(await state(page), linkState, "after a reload");
+  });
+
+  it("setState changes the state and the hash follows; a reload restores the new state", async () => {
+    await setup();
+    const warnings = await page.evaluate(() => window.factlab.setState("view=block&subject=Alexis%20Jordan&d=64&seed=3"));
+    assert.deepEqual(warnings, [], `setState warned: ${JSON.stringify(warnings)}`);
+    const want = { view: "block", subject: "Alexis Jordan", d: "64", seed: "3" };
+    expectSubset(await state(page), want, "after setState");
+    await hashHas(page, want);
+    const url = page.url();
+    assert.ok(!/[?&]embed=/.test(url.split("#")[1] || ""), "page keys leaked into the hash");
+    await page.goto("about:blank");
+    await openPage(S.context, url, { page });
+    expectSubset(await state(page), want, "after reopening the followed hash");
+    const r = await page.evaluate(() => window.factlab.lookup("Alexis Jordan"));
+    assert.equal(r.answers?.occupation?.object, "singer", "Alexis Jordan's occupation with d=64, seed=3");
+  });
+
+  it("an edited hash (hashchange) is applied", async () => {
+    await setup();
+    await page.evaluate(() => { location.hash = "#view=params&subject=Michael%20Jordan"; });
+    await page.waitForFunction(() => /(^|&)view=params(&|$)/.test(window.factlab.getState()), null, { timeout: 5000 });
+    expectSubset(await state(page), { view: "params", subject: "Michael Jordan" }, "after editing the hash");
+  });
+
+  it("out-of-range and malformed values are bounded: the model still answers", async () => {
+    await setup();
+    // d=999999999 clamps to 1024 and d=nan falls back to 256: both still answer right;
+    // d=-1 clamps to 8, where directions interfere: any well-formed answer will do.
+    const exact = new Set(["d=999999999&seed=-5", "d=nan&seed=1e400&act=bogus"]);
+    for (const h of ["d=999999999&seed=-5", "d=nan&seed=1e400&act=bogus", "d=-1&act=gelu", "d=8"]) {
+      await page.evaluate((h) => window.factlab.setState(h), h);
+      await frames(page, 3);
+      const r = await page.evaluate(() => window.factlab.lookup("Michael Jordan"));
+      assert.ok(r && r.answers && r.answers.sport, `#${h}: lookup gave ${JSON.stringify(r).slice(0, 200)}`);
+      if (exact.has(h)) assert.equal(r.answers.sport.object, "basketball", `#${h}: sport`);
+      const sum = r.answers.sport.ranking.reduce((s, x) => s + x.probability, 0);
+      assert.ok(Math.abs(sum - 1) < 1e-4 && r.answers.sport.ranking.every((x) => Number.isFinite(x.probability)),
+        `#${h}: probabilities not finite / do not sum to 1`);
+    }
+    await expectNotBlank(page, "state-bounded-values");
+  });
+
+  it("bad link parts are skipped with a warning, good ones kept", async () => {
+    await setup();
+    const warnings = await page.evaluate(() => window.factlab.setState("subject=Michael%20Jordan&Bad%20Key=1&view=%zz&x=%01&view2="));
+    assert.ok(Array.isArray(warnings) && warnings.length >= 2, `expected warnings, got ${JSON.stringify(warnings)}`);
+    const st = await state(page);
+    assert.equal(st.subject, "Michael Jordan");
+    assert.ok(!("Bad Key" in st) && !("x" in st), `bad parts kept: ${JSON.stringify(st)}`);
+  });
+
+  it("a hostile hash never reaches the DOM as HTML", async () => {
+    await setup();
+    const evil = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>";
+    const hostile = `index.html#view=${encodeURIComponent(evil)}&subject=${encodeURIComponent(evil)}&theme=${encodeURIComponent('dark" onload="window.__pwned=3')}`;
+    const before = await page.evaluate(() => document.querySelectorAll("*").length);
+    await page.goto("about:blank");
+    await openPage(S.context, S.url(hostile), { page });
+    await frames(page, 10);
+    const r = await page.evaluate(() => ({
+      pwned: window.__pwned, imgs: document.querySelectorAll("img").length, scripts: [...document.scripts].map((s) => s.src || "inline"),
+      n: document.querySelectorAll("*").length, theme: document.documentElement.getAttribute("data-theme"),
+    }));
+    assert.equal(r.pwned, undefined, "script from the hash ran");
+    assert.equal(r.imgs, 0, "an <img> from the hash entered the DOM");
+    assert.ok(r.n <= before + 3, `the DOM grew from ${before} to ${r.n} elements`);
+    assert.ok(r.theme === null || r.theme === "light" || r.theme === "dark", `data-theme is ${r.theme}`);
+    await expectNotBlank(page, "state-hostile-hash");
+    log(`hostile hash: state is now ${await page.evaluate(() => window.factlab.getState().slice(0, 200))}`);
+  });
+
+  it("logged no console errors", async () => { await setup(); expectNoErrors(w, "URL round trip"); });
+});

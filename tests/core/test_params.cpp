@@ -1,0 +1,28 @@
+// test_params.cpp: the parameter arithmetic the video shows for GPT-3.
+#include <doctest/doctest.h>
+#include "core/model.hpp"
+
+using namespace factlab;
+
+TEST_CASE("params: GPT-3 MLP counts match the video") {
+    ParamCount p = count_mlp_params(12288, 4 * 12288, 96);
+    CHECK(p.per_matrix == 603979776.0);                       // W_up and W_down each
+    CHECK(p.biases_per_block == 49152.0 + 12288.0);
+    CHECK(p.per_block == 1207959552.0);                       // weights only, "≈ 1.2 B"
+    CHECK(p.all_mlps == 115964116992.0);                      // weights only, "≈ 116 B"
+    CHECK(p.per_block_with_biases == 1207959552.0 + 61440.0);
+    CHECK(p.all_mlps_with_biases == 96.0 * (1207959552.0 + 61440.0));
+    double share = p.all_mlps / 175e9;                        // "about two thirds of 175 B"
+    CHECK(share > 0.66);
+    CHECK(share < 0.67);
+}
+
+TEST_CASE("params: a toy block") {
+    ParamCount p = count_mlp_params(256, 277, 1);
+    CHECK(p.per_matrix == 256.0 * 277.0);
+    CHECK(p.per_block == 2.0 * 256.0 * 277.0);
+    CHECK(p.all_mlps == p.per_block);
+    CHECK(p.per_block_with_biases == p.per_block + 256.0 + 277.0);
+    ParamCount z = count_mlp_params(0, 0, 0);
+    CHECK(z.all_mlps == 0.0);
+}

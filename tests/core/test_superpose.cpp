@@ -1,0 +1,378 @@
+// test_superpose.cpp: the tiled pair kernels against the plain reference, gradients
+// against finite differences, statistics against brute force, the bounds against known
+// values, and the Superposer's guards (sizes, NaN, seeds, slicing).
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <vector>
+#include "core/bounds.hpp"
+#include "core/rng.hpp"
+#include "core/superpose.hpp"
+
+using namespace factlab;
+using spk::RowMatrixXd;
+using spk::RowMatrixXf;
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+RowMatrixXf random_unit_rows(int n, int d, uint64_t seed, float scale_jitter = 0.f) {
+    Rng rng(seed);
+    RowMatrixXf V(n, d);                                   // (N, d)
+    for (int i = 0; i < n; ++i) {
+        for (int k = 0; k < d; ++k) V(i, k) = float(rng.normal());
+        V.row(i) /= V.row(i).norm();
+        if (scale_jitter > 0) V.row(i) *= 1.f + scale_jitter * float(rng.uniform() - 0.5);
+    }
+    return V;
+}
+
+spk::LossParams video_params(int n) {
+    spk::LossParams lp;
+    lp.kind = spk::LossKind::video;
+    lp.n_weight = float(n);
+    return lp;
+}
+
+spk::LossParams exp_params(float t, float shift) {
+    spk::LossParams lp;
+    lp.kind = spk::LossKind::exp;
+    lp.t = t;
+    lp.shift = shift;
+    return lp;
+}
+
+double reference_loss(const RowMatrixXf& V, const spk::LossParams& lp) {
+    RowMatrixXd g;
+    spk::GradSums s;
+    spk::pairs_grad_reference(&g, &s, V, lp);
+    return s.loss;
+}
+
+// (n, d) pairs covering odd sizes, tile edges, d not a multiple of any SIMD width.
+const int kSizes[][2] = {{7, 3}, {65, 17}, {130, 33}, {257, 100}, {400, 20}, {97, 16}};
+
+}  // namespace
+
+TEST_CASE("superpose kernels match the reference gradient and loss (video loss)") {
+    for (auto sz : kSizes) {
+        const int n = sz[0], d = sz[1];
+        const RowMatrixXf V = random_unit_rows(n, d, 11 + n, 0.1f);   // (N, d), norms 0.95..1.05
+        const spk::LossParams lp = video_params(n);
+        RowMatrixXd gref;                                            // (N, d)
+        spk::GradSums sref;
+        spk::pairs_grad_reference(&gref, &sref, V, lp);
+        for (spk::KernelKind kind : {spk::KernelKind::eigen, spk::KernelKind::simd}) {
+            CAPTURE(n); CAPTURE(d); const std::string kname = spk::kernel_impl(kind).name; CAPTURE(kname);
+            spk::PairBuffers pb;
+            pb.setup(spk::kernel_impl(kind), V);
+            RowMatrixXf g;                                           // (N, d)
+            spk::GradSums s;
+            pb.grad_pass(lp, &s, &g);
+            CHECK(s.loss == doctest::Approx(sref.loss).epsilon(1e-5));
+            // The sign entries can flip for a pair whose |G| sits within float rounding of
+            // 0.01; allow that, count the rest exactly.
+            const double scale = gref.cwiseAbs().maxCoeff();
+            const RowMatrixXd diff = g.cast<double>() - gref;
+            int off = 0;
+            for (int i = 0; i < n; ++i)
+                if (diff.row(i).cwiseAbs().maxCoeff() > 1e-4 * scale + 1e-3) ++off;
+            CHECK(off <= 2);
+        }
+    }
+}
+
+TEST_CASE("superpose kernels match the reference gradient and loss (exp loss)") {
+    for (auto sz : kSizes) {
+        const int n = sz[0], d = sz[1];
+        const RowMatrixXf V = random_unit_rows(n, d, 23 + n);
+        const spk::LossParams lp = exp_params(40.f, 5.f);
+        RowMatrixXd gref;
+        spk::GradSums sref;
+        spk::pairs_grad_reference(&gref, &sref, V, lp);
+        for (spk::KernelKind kind : {spk::KernelKind::eigen, spk::KernelKind::simd}) {
+            CAPTURE(n); CAPTURE(d); const std::string kname = spk::kernel_impl(kind).name; CAPTURE(kname);
+            spk::PairBuffers pb;
+            pb.setup(spk::kernel_impl(kind), V);
+            RowMatrixXf g;
+            spk::GradSums s;
+            pb.grad_pass(lp, &s, &g);
+            CHECK(s.loss == doctest::Approx(sref.loss).epsilon(2e-4));
+            CHECK(s.max_c2 == doctest::Approx(sref.max_c2).epsilon(1e-4));
+            const double err = (g.cast<double>() - gref).cwiseAbs().maxCoeff();
+            CHECK(err <= 2e-4 * gref.cwiseAbs().maxCoeff());
+        }
+    }
+}
+
+TEST_CASE("the reference gradient matches finite differences") {
+    const int n = 9, d = 5;
+    RowMatrixXf V = random_unit_rows(n, d, 5, 0.2f);
+    SUBCASE("video loss, including the diagonal terms") {
+        const spk::LossParams lp = video_params(n);
+        RowMatrixXd g;
+        spk::GradSums s;
+        spk::pairs_grad_reference(&g, &s, V, lp);
+        // The loss is piecewise quadratic; keep the step well inside one piece: no |G_ij|
+        // (nor |G_ii - 1|) may cross the relu's kink at 0.01.
+        const RowMatrixXd Vd = V.cast<double>();
+        const RowMatrixXd G = Vd * Vd.transpose();           // (N, N)
+        double margin = 1.0;
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j) margin = std::min(margin, std::fabs(std::fabs(G(i, j) - (i == j)) - 0.01));
+        REQUIRE(margin > 1e-4);
+        const float h = float(std::min(1e-3, margin / 8));
+        for (int i = 0; i < n; ++i) {
+            for (int k = 0; k < d; ++k) {
+                RowMatrixXf Vp = V, Vm = V;
+                Vp(i, k) += h;
+                Vm(i, k) -= h;
+                const double fd = (reference_loss(Vp, lp) - reference_loss(Vm, lp)) / (double(Vp(i, k)) - Vm(i, k));
+                CAPTURE(i); CAPTURE(k);
+                CHECK(fd == doctest::Approx(g(i, k)).epsilon(2e-3).scale(1.0));
+            }
+        }
+    }
+    SUBCASE("exp loss") {
+        const spk::LossParams lp = exp_params(20.f, 0.f);
+        RowMatrixXd g;
+        spk::GradSums s;
+        spk::pairs_grad_reference(&g, &s, V, lp);
+        const float h = 1e-3f;
+        for (int i = 0; i < n; ++i) {
+            for (int k = 0; k < d; ++k) {
+                RowMatrixXf Vp = V, Vm = V;
+                Vp(i, k) += h;
+                Vm(i, k) -= h;
+                const double fd = (reference_loss(Vp, lp) - reference_loss(Vm, lp)) / (double(Vp(i, k)) - Vm(i, k));
+                CHECK(fd == doctest::Approx(lp.t * g(i, k)).epsilon(1e-3).scale(1.0));   // w = dZ/dG / t
+            }
+        }
+    }
+    SUBCASE("the fast kernel's gradient matches finite differences of its own loss (float)") {
+        const spk::LossParams lp = exp_params(10.f, 0.f);
+        spk::PairBuffers pb;
+        pb.setup(spk::kernel_impl(spk::KernelKind::simd), V);
+        RowMatrixXf g;
+        spk::GradSums s;
+        pb.grad_pass(lp, &s, &g);
+        auto loss_at = [&](const RowMatrixXf& W) {
+            spk::PairBuffers q;
+            q.setup(spk::kernel_impl(spk::KernelKind::simd), W);
+            RowMatrixXf gg;
+            spk::GradSums ss;
+            q.grad_pass(lp, &ss, &gg);
+            return ss.loss;
+        };
+        const float h = 1e-2f;
+        for (int i = 0; i < n; i += 2) {
+            RowMatrixXf Vp = V, Vm = V;
+            Vp(i, 1) += h;
+            Vm(i, 1) -= h;
+            const double fd = (loss_at(Vp) - loss_at(Vm)) / (double(Vp(i, 1)) - Vm(i, 1));
+            CHECK(fd == doctest::Approx(lp.t * g(i, 1)).epsilon(2e-2).scale(1.0));
+        }
+    }
+}
+
+TEST_CASE("statistics match a brute-force count") {
+    for (auto sz : kSizes) {
+        const int n = sz[0], d = sz[1];
+        const RowMatrixXf V = random_unit_rows(n, d, 37 + n, 0.3f);
+        const spk::LossParams lp = video_params(n);
+        spk::StatsSums ref;
+        spk::pairs_stats_reference(&ref, V, lp);
+        for (spk::KernelKind kind : {spk::KernelKind::eigen, spk::KernelKind::simd}) {
+            CAPTURE(n); CAPTURE(d); const std::string kname = spk::kernel_impl(kind).name; CAPTURE(kname);
+            spk::PairBuffers pb;
+            pb.setup(spk::kernel_impl(kind), V);
+            spk::StatsSums s;
+            pb.stats_pass(lp, &s);
+            CHECK(s.pairs == uint64_t(n) * (n - 1) / 2);
+            CHECK(s.pairs == ref.pairs);
+            CHECK(std::llabs((long long)s.within1 - (long long)ref.within1) <= 2);   // pairs on the edge
+            CHECK(std::llabs((long long)s.within5 - (long long)ref.within5) <= 2);
+            CHECK(s.cmax == doctest::Approx(ref.cmax).epsilon(1e-5));
+            CHECK(s.cmin == doctest::Approx(ref.cmin).epsilon(1e-5));
+            CHECK(((s.imax == ref.imax && s.jmax == ref.jmax) || std::fabs(s.cmax - ref.cmax) < 1e-6));
+            CHECK(s.loss.loss == doctest::Approx(ref.loss.loss).epsilon(1e-5));
+            uint64_t hs[spk::kHistBins], hr[spk::kHistBins];
+            s.merge_hist(hs);
+            ref.merge_hist(hr);
+            uint64_t moved = 0, total = 0;
+            for (int b = 0; b < spk::kHistBins; ++b) {
+                moved += hs[b] > hr[b] ? hs[b] - hr[b] : hr[b] - hs[b];
+                total += hs[b];
+            }
+            CHECK(total == s.pairs);
+            CHECK(moved <= 4);                   // a pair on a bin edge may land either side
+        }
+    }
+}
+
+TEST_CASE("the angle helper agrees with acos") {
+    for (int i = -1000; i <= 1000; ++i) {
+        const float c = float(i) / 1000.f;
+        const double want = std::acos(double(c)) * 1800.0 / kPi;
+        CHECK(std::fabs(spk::acos_tenth_deg(c) - want) <= 2e-3);   // 2e-4 degree
+    }
+}
+
+TEST_CASE("bounds: Welch, Levenshtein, caps, random baseline") {
+    CHECK(welch_bound(10000, 100) == doctest::Approx(0.0995).epsilon(1e-3));
+    CHECK(levenshtein_bound(10000, 100) == doctest::Approx(0.140).epsilon(2e-3));
+    CHECK(worst_angle_limit_deg(10000, 100) == doctest::Approx(81.95).epsilon(1e-3));
+    CHECK(welch_bound(50, 100) == 0.0);
+    CHECK(std::isnan(levenshtein_bound(5000, 100)));           // 5000 <= 100*101/2
+    CHECK(random_angle_std_deg(100) == doctest::Approx(5.7296).epsilon(1e-4));
+    for (double phi : {0.1, 0.7, 1.5, 2.5}) {
+        CHECK(std::exp(log_cap_fraction(2, phi)) == doctest::Approx(phi / kPi).epsilon(1e-9));
+        CHECK(std::exp(log_cap_fraction(3, phi)) == doctest::Approx((1 - std::cos(phi)) / 2).epsilon(1e-9));
+    }
+    // d = 4: cap(phi) = (phi - sin(phi) cos(phi)) / pi
+    CHECK(std::exp(log_cap_fraction(4, 1.0)) == doctest::Approx((1.0 - std::sin(1.0) * std::cos(1.0)) / kPi).epsilon(1e-9));
+    // Large d stays finite in logs.
+    CHECK(std::isfinite(log_cap_fraction(250000, 1.4)));
+    CHECK(log_cap_fraction(250000, 1.4) < -1000);
+    // The random baseline against the seeded initial vectors of a run.
+    SuperposeConfig c;
+    c.n = 1500;
+    c.d = 40;
+    Superposer sp;
+    std::string err;
+    REQUIRE(sp.reset(c, &err));
+    const SuperposeStats& s = sp.compute_stats();
+    CHECK(s.worst_abs_cos == doctest::Approx(random_worst_abs_cos(1500, 40)).epsilon(0.08));
+    CHECK(s.random_angle_std_deg == doctest::Approx(180 / kPi / std::sqrt(40.0)));
+}
+
+TEST_CASE("how many fit: the curves are ordered and match the closed forms") {
+    const FitCurves f0 = how_many_fit(100, 0.0);
+    CHECK(f0.log10_welch == doctest::Approx(2.0));             // tolerance 0: only d fit
+    for (double tol : {1.0, 3.0, 5.0, 10.0, 20.0}) {
+        for (int d : {10, 100, 1000, 12288}) {
+            const FitCurves f = how_many_fit(d, tol);
+            CAPTURE(tol); CAPTURE(d);
+            CHECK(f.log10_upper >= f.log10_greedy - 1e-9);
+            CHECK(f.log10_greedy >= f.log10_random - 1e-9);
+            CHECK(f.log10_greedy >= std::log10(double(d)) - 1e-9);
+        }
+    }
+    // The video's companion text: +-5 deg at d = 12,288 allows billions of directions.
+    CHECK(how_many_fit(12288, 5.0).log10_greedy > 9.0);
+}
+
+TEST_CASE("Superposer rejects sizes it cannot hold, with a message") {
+    Superposer sp;
+    std::string err;
+    SuperposeConfig c;
+    c.n = 1; c.d = 10;
+    CHECK_FALSE(sp.reset(c, &err));
+    CHECK(err.find("n must be") != std::string::npos);
+    c.n = 200001;
+    CHECK_FALSE(sp.reset(c, &err));
+    c.n = 100; c.d = 1;
+    CHECK_FALSE(sp.reset(c, &err));
+    c.d = 5000;
+    CHECK_FALSE(sp.reset(c, &err));
+    c.n = 200000; c.d = 4096;
+    CHECK_FALSE(sp.reset(c, &err));
+    CHECK(err.find("MB") != std::string::npos);
+    c.n = 100; c.d = 10; c.lr = -1.f;
+    CHECK_FALSE(sp.reset(c, &err));
+    c.lr = 0.01f;
+    CHECK(sp.reset(c, &err));
+}
+
+TEST_CASE("Superposer: same seed, same vectors; sliced work equals whole steps") {
+    SuperposeConfig c;
+    c.n = 300; c.d = 24; c.steps = 5; c.seed = 42;
+    Superposer a, b, s;
+    std::string err;
+    REQUIRE(a.reset(c, &err));
+    REQUIRE(b.reset(c, &err));
+    REQUIRE(s.reset(c, &err));
+    REQUIRE(a.run(5));
+    REQUIRE(b.run(5));
+    int done = 0, calls = 0;
+    while (done < 5 && calls < 100000) {                       // tiny slices: a tile or so each
+        const int r = s.work(0.0);
+        REQUIRE(r >= 0);
+        done += r;
+        ++calls;
+    }
+    CHECK(calls > 5);
+    CHECK(a.vectors() == b.vectors());
+    CHECK(a.vectors() == s.vectors());
+    CHECK(a.loss_history() == s.loss_history());
+    c.seed = 43;
+    REQUIRE(b.reset(c, &err));
+    REQUIRE(b.run(5));
+    CHECK(a.vectors() != b.vectors());
+}
+
+TEST_CASE("Superposer: one video step is Adam's first step on the reference gradient") {
+    SuperposeConfig c;
+    c.n = 40; c.d = 7; c.steps = 1;
+    Superposer sp;
+    std::string err;
+    REQUIRE(sp.reset(c, &err));
+    const RowMatrixXf V0 = sp.vectors();
+    RowMatrixXd g;
+    spk::GradSums s;
+    spk::pairs_grad_reference(&g, &s, V0, video_params(c.n));
+    REQUIRE(sp.step());
+    CHECK(sp.loss_history().size() == 1);
+    CHECK(sp.loss_history()[0] == doctest::Approx(s.loss).epsilon(1e-5));
+    // Adam's first step moves every coordinate by lr * g / (|g| + eps): -lr sign(g).
+    const RowMatrixXf V1 = sp.vectors();
+    for (int i = 0; i < c.n; ++i)
+        for (int k = 0; k < c.d; ++k)
+            if (std::fabs(g(i, k)) > 1e-3)
+                CHECK(V1(i, k) - V0(i, k) == doctest::Approx(g(i, k) > 0 ? -0.01 : 0.01).epsilon(1e-3));
+}
+
+TEST_CASE("Superposer: NaN guard stops and restores the last good vectors") {
+    SuperposeConfig c;
+    c.n = 50; c.d = 8;
+    Superposer sp;
+    std::string err;
+    REQUIRE(sp.reset(c, &err));
+    Eigen::MatrixXf bad = Eigen::MatrixXf::Constant(c.n, c.d, 1.f);
+    bad(3, 2) = NAN;
+    CHECK_FALSE(sp.set_vectors(bad, &err));                     // refused outright
+    Eigen::MatrixXf huge = Eigen::MatrixXf::Constant(c.n, c.d, 1e20f);   // finite, but G overflows
+    REQUIRE(sp.set_vectors(huge, &err));
+    CHECK_FALSE(sp.step());
+    CHECK(sp.error().find("not finite") != std::string::npos);
+    CHECK(sp.vectors().allFinite());
+    CHECK(sp.vectors()(0, 0) == 1e20f);
+    CHECK(sp.work(10.0) == -1);                                 // stays stopped until reset
+    REQUIRE(sp.reset(c, &err));
+    CHECK(sp.step());
+}
+
+TEST_CASE("Superposer: the video loss narrows the body; exp finds the icosahedron's 63.4 deg") {
+    SuperposeConfig c;
+    c.n = 400; c.d = 20; c.steps = 60;
+    Superposer sp;
+    std::string err;
+    REQUIRE(sp.reset(c, &err));
+    const double w0 = sp.compute_stats().within5;
+    REQUIRE(sp.run(c.steps));
+    const SuperposeStats& s = sp.compute_stats();
+    CHECK(s.step == 60);
+    CHECK(s.within5 > w0);
+    CHECK(sp.loss_history().back() < sp.loss_history().front());
+    // 6 lines in 3-D: the best packing is the icosahedron's diagonals, |cos| = 1/sqrt(5).
+    SuperposeConfig e;
+    e.n = 6; e.d = 3; e.steps = 300; e.loss = SuperposeLoss::exp; e.lr = 0.02f;
+    REQUIRE(sp.reset(e, &err));
+    REQUIRE(sp.run(e.steps));
+    const SuperposeStats& t = sp.compute_stats();
+    CHECK(t.worst_abs_cos == doctest::Approx(1 / std::sqrt(5.0)).epsilon(5e-3));
+    CHECK(t.worst_abs_cos >= 1 / std::sqrt(5.0) - 1e-6);      // and never beyond what is possible
+}
