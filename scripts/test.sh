@@ -35,7 +35,7 @@ suite "native window (Xvfb screenshots)" bash tests/native/screenshot.sh build/n
 suite "wasm build" build_wasm
 suite "wasm core tests (node)" ctest --preset wasm
 suite "native vs wasm agreement" node --test tests/agreement/
-suite "browser tests (Chromium)" env FACTLAB_SITE=build-wasm/site node --test tests/browser/
+suite "browser tests (Chromium)" env FACTLAB_SITE=build-wasm/site node --test --test-concurrency=1 tests/browser/
 suite "benchmark (quick, prints ratios)" bash bench/run.sh --quick
 if [ "$quick" = 0 ]; then
   build_asan() { cmake --preset asan >/dev/null && cmake --build --preset asan; }

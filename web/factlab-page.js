@@ -184,6 +184,10 @@
     var fontCss = (f ? f() : 16) / (window.devicePixelRatio || 1);
     return 1 / (5 * Math.max(8, fontCss));
   }
+  function fingerScroll(dx, dy) {       // CSS px the content should follow; chains to outer panels
+    var f = exp("factlab_touch_scroll"), r = window.devicePixelRatio || 1;
+    if (f && (dx || dy)) f(dx * r, dy * r);
+  }
   window.addEventListener("wheel", function (e) {
     if (e.target !== canvas || !e.isTrusted) return;
     e.stopPropagation();
@@ -232,8 +236,9 @@
         if (ts.length < 2) return;
         var m2 = mid(ts), u = unitsPerPixel();
         mouse("mousemove", m2.x, m2.y);
-        // Fingers moving down show what is above (scroll up); spreading them zooms in (wheel up).
-        wheel((m2.x - touch.x) * u, (m2.y - touch.y) * u + (m2.d - touch.d) * u, m2.x, m2.y);
+        // Two fingers pan like one; spreading them zooms in (a wheel step up, for views that zoom).
+        fingerScroll(m2.x - touch.x, m2.y - touch.y);
+        wheel(0, (m2.d - touch.d) * u, m2.x, m2.y);
         touch.x = m2.x; touch.y = m2.y; touch.d = m2.d;
         return;
       }
@@ -252,9 +257,7 @@
       }
       if (touch.mode === "drag" || touch.mode === "press") mouse("mousemove", q.x, q.y);
       else if (touch.mode === "scroll") {
-        var u2 = unitsPerPixel();
-        mouse("mousemove", q.x, q.y);
-        wheel((q.x - touch.x) * u2, (q.y - touch.y) * u2, q.x, q.y);
+        fingerScroll(q.x - touch.x, q.y - touch.y);
       }
       touch.x = q.x; touch.y = q.y;
       return;

@@ -21,7 +21,7 @@
 namespace factlab::cli {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;   // fields stay in the order written
 
 // A comma-separated list of whole numbers within [lo, hi] ("8,16,32").
 bool int_list(const std::string& text, const char* name, long long lo, long long hi, std::vector<int>* out) {
@@ -225,9 +225,9 @@ int run_capacity(const Args& a) {
     CapacityConfig cfg;
     std::vector<int> ds, hs;
     bool err_flag = false;
-    const std::string d_text = flag_value(a, "--d", "64", &err_flag);
+    const std::string d_text = flag_value(a, "--d", "32", &err_flag);
     if (err_flag || !int_list(d_text, "--d", 2, 4096, &ds)) return 2;
-    const std::string h_text = flag_value(a, "--hidden", "16,32", &err_flag);
+    const std::string h_text = flag_value(a, "--hidden", "8,16,32", &err_flag);
     if (err_flag || !int_list(h_text, "--hidden", 1, 16384, &hs)) return 2;
     cfg.sizes.clear();
     for (int d : ds)

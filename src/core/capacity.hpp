@@ -25,9 +25,9 @@ namespace factlab {
 constexpr double kAllenZhuLiBitsPerParam = 2.0;
 
 struct CapacityConfig {
-    std::vector<std::pair<int, int>> sizes = {{64, 16}, {64, 32}};   // (d, hidden)
-    int relations = 4;            // relations per subject
-    int candidates = 256;         // objects per relation: 8 bits per fact
+    std::vector<std::pair<int, int>> sizes = {{32, 8}, {32, 16}, {32, 32}};   // (d, hidden)
+    int relations = 2;            // relations per subject
+    int candidates = 64;          // objects per relation: 6 bits per fact
     double target = 0.99;         // a count is "stored" at accuracy ≥ target
     int max_runs = 10;            // training runs per size
     double resolution = 0.05;     // stop bisecting when (hi − lo) ≤ resolution·lo (or 1 subject)

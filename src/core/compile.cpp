@@ -15,9 +15,8 @@
 //     nothing can veto S's neuron, so S' cancels it in its own column instead:
 //     col_S' −= post_S(E_S')·col_S. Subjects with the same tokens in another
 //     order have the same E and stay indistinguishable (the parser warns).
-// Directions are only nearly orthogonal, so a near miss can land above −1; one
-// that lands above −0.5 gets a veto on one of its own tokens, sized from the
-// actual dot product (the same "AND NOT x", needed only in crowded name sets).
+// Directions are only nearly orthogonal, so a near miss lands at −1 ± noise of
+// about g·√k/√d; nothing here corrects that: shrinking d shows the interference.
 #include "core/model.hpp"
 
 #include <algorithm>
@@ -50,7 +49,6 @@ long norm2(const Counts& c) {
 // What one subject's gate needs to know about the others.
 struct Gate {
     Counts counts;
-    std::vector<int> near;                                      // subjects sharing a token, except those below
     std::vector<int> cancel;                                    // neurons that fire on this E and cannot be vetoed
     std::map<int, float> veto;                                  // token -> w_x
 };
@@ -103,7 +101,6 @@ Model compile_model(const FactSet& fs, const CompileOptions& opt) {
                     if (c2 != cs) gates[size_t(s2)].cancel.push_back(s);
                     continue;
                 }
-                gate.near.push_back(s2);
                 if (sum < 0) continue;                          // S' lacks a token of S: the gate holds
                 float w = std::max(g, g * float(sum + 1) / float(fresh));
                 for (auto [t, c] : c2)
@@ -126,34 +123,6 @@ Model compile_model(const FactSet& fs, const CompileOptions& opt) {
         for (int t : ids) E[size_t(s)] += m.tokens.row(t).transpose();
         if (ids.empty()) { m.mlp.b_up[s] = -1.0f; continue; }  // no tokens, nothing to match: stay silent
         build_gate(m, s, ids, gates[size_t(s)], g, E[size_t(s)]);
-    }
-
-    // Interference pass: near misses that landed above −0.5 get vetoed by their
-    // own token with the most weight. A few rounds; each only deepens vetoes.
-    for (int round = 0; round < 4; ++round) {
-        bool changed = false;
-        for (int s = 0; s < h; ++s) {
-            Gate& gate = gates[size_t(s)];
-            if (fs.subject_tokens[size_t(s)].empty()) continue;
-            bool touched = false;
-            for (int s2 : gate.near) {
-                float pre = float(dot_d(m.mlp.W_up.row(s).transpose(), E[size_t(s2)])) + m.mlp.b_up[s];
-                if (pre <= -0.5f) continue;
-                int x = -1, cx = 0;
-                for (auto [t, c] : gates[size_t(s2)].counts)
-                    if (count_of(gate.counts, t) == 0 && c > cx) { x = t; cx = c; }
-                if (x < 0) continue;
-                float inc = (pre + 1.0f) / float(cx);           // moves this pre to ≈ −1
-                gate.veto[x] += inc;
-                m.mlp.W_up.row(s) -= inc * m.tokens.row(x);
-                touched = true;
-            }
-            if (touched) {
-                build_gate(m, s, fs.subject_tokens[size_t(s)], gate, g, E[size_t(s)]);
-                changed = true;
-            }
-        }
-        if (!changed) break;
     }
 
     // Columns: what each neuron writes, the sum of its subject's objects.

@@ -365,6 +365,7 @@ int Superposer::work(double budget_ms, int max_steps) {
 // Gradient pass done: gradient, guards, Adam. Returns 1 (a step), 0 (pass redone), -1 (error).
 int Superposer::finish_step_() {
     Impl& x = *m_;
+    const double finish_start = now_ms();
     const int n = x.n, d = x.d, dp = x.dp, np = x.np;
     float* g = x.g_row.data();
     const bool is_exp = cfg_.loss == SuperposeLoss::exp;
@@ -434,6 +435,7 @@ int Superposer::finish_step_() {
     loss_history_.push_back(float(loss));
     ++step_;
     last_step_seconds_ = (now_ms() - x.pass_start_ms) / 1000.0;
+    last_finish_seconds_ = (now_ms() - finish_start) / 1000.0;
     return 1;
 }
 

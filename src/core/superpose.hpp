@@ -113,7 +113,8 @@ public:
     const std::vector<float>& loss_history() const { return loss_history_; }   // loss at the start of each step
     const SuperposeStats& stats() const { return stats_; }   // the last finished statistics pass
     const std::string& error() const { return error_; }
-    double last_step_seconds() const { return last_step_seconds_; }
+    double last_step_seconds() const { return last_step_seconds_; }   // the whole last step
+    double last_finish_seconds() const { return last_finish_seconds_; }   // its unsliced end (gradient, Adam)
     float current_t() const;              // exp: the sharpness of the next step
     float current_lr() const;             // the learning rate of the next step
     const char* kernel_name() const;
@@ -129,6 +130,7 @@ private:
     SuperposeStats stats_;
     std::string error_;
     double last_step_seconds_ = 0;
+    double last_finish_seconds_ = 0;
 };
 
 // ---- "how many fit": a measured point for the curves of bounds.hpp ---------------------

@@ -59,11 +59,16 @@ EM_JS(int, js_prefs, (), {
     return p ? (p.dark ? 1 : 0) | (p.reducedMotion ? 2 : 0) | (p.coarse ? 4 : 0) : 1;
 });
 // After a lost WebGL context is restored, Emscripten's GL layer still holds
-// state made for the old context: re-enable the extensions and remake the
-// temporary buffers it uses for client-side arrays.
+// state made for the old context: forget its dead objects (deleting them would
+// only warn), re-enable the extensions and remake the temporary buffers it
+// uses for client-side arrays.
 EM_JS(void, js_gl_layer_restored, (), {
     var c = GL.currentContext;
     if (!c) return;
+    [GL.buffers, GL.textures, GL.programs, GL.shaders, GL.vaos, GL.framebuffers, GL.renderbuffers,
+     GL.samplers, GL.queries, GL.syncs, GL.transformFeedbacks].forEach(function (table) {
+        if (table) for (var i = 0; i < table.length; ++i) table[i] = null;
+    });
     c.initExtensionsDone = false;
     if (GL.initExtensions) GL.initExtensions(c);
     if (GL.generateTempBuffers && c.tempVertexBuffers1) GL.generateTempBuffers(false, c);
@@ -171,10 +176,14 @@ extern "C" void factlab_frame_now() {
 
 extern "C" void factlab_paste(const char* text) { g_paste = text ? text : ""; }
 
+// The WebGL context came back after a loss: every GL object is gone. ImGui's
+// renderer is started afresh (1.86 would otherwise keep its old buffer sizes
+// and write past the new, empty buffers); views that own GL objects see the
+// new platform::gl_generation() and remake theirs.
 extern "C" void factlab_gl_context_restored() {
     js_gl_layer_restored();
-    ImGui_ImplOpenGL3_DestroyDeviceObjects();
-    ImGui_ImplOpenGL3_CreateDeviceObjects();
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplOpenGL3_Init(FACTLAB_GLSL_VERSION);
     platform::bump_gl_generation();
 }
 

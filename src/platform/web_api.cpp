@@ -2,6 +2,8 @@
 // the page only, but contain no Emscripten calls, so they build natively too.
 #include "platform/web_api.hpp"
 
+#include <cfloat>
+#include <cmath>
 #include <string>
 #include <vector>
 #include <imgui.h>
@@ -110,6 +112,33 @@ extern "C" int factlab_pointer_target() {
     if ((dirs & vertical) && !(dirs & horizontal)) return 2;
     if (dirs & horizontal) return 1;
     return 4;
+}
+
+// A finger scroll of (dx, dy) device pixels (the content follows the finger):
+// it moves the window under the finger, or the nearest enclosing window that
+// can still move that way, so a panel scrolled to its end hands the scroll on
+// to the page around it (ImGui's mouse wheel does not chain like that).
+static void scroll_axis(ImGuiWindow* w, int axis, float d) {
+    while (w && d != 0) {
+        float target = axis ? w->ScrollTarget.y : w->ScrollTarget.x;
+        float cur = target < FLT_MAX ? target : (axis ? w->Scroll.y : w->Scroll.x);
+        float max = axis ? w->ScrollMax.y : w->ScrollMax.x;
+        bool can = !(w->Flags & ImGuiWindowFlags_NoScrollWithMouse) && (d < 0 ? cur < max - 0.5f : cur > 0.5f);
+        if (can) {
+            float next = ImClamp(cur - d, 0.0f, max);
+            if (axis) ImGui::SetScrollY(w, next); else ImGui::SetScrollX(w, next);
+            return;
+        }
+        if (!(w->Flags & ImGuiWindowFlags_ChildWindow)) return;
+        w = w->ParentWindow;
+    }
+}
+
+extern "C" void factlab_touch_scroll(float dx, float dy) {
+    ImGuiContext* g = ImGui::GetCurrentContext();
+    if (!g || !g->HoveredWindow || !std::isfinite(dx) || !std::isfinite(dy)) return;
+    if (std::fabs(dy) >= std::fabs(dx)) scroll_axis(g->HoveredWindow, 1, dy);
+    else scroll_axis(g->HoveredWindow, 0, dx);
 }
 
 // The font size in device pixels: one mouse-wheel step scrolls 5 of them.

@@ -17,6 +17,7 @@ const char* factlab_message(const char* json);             // a host page's mess
 void factlab_frame_now();                                  // one frame now, inside a DOM event (user gesture)
 void factlab_paste(const char* text);                      // text for ImGui's next paste
 int factlab_pointer_target();                              // what a press is on: 0 scroll .. 3 drag (web_api.cpp)
+void factlab_touch_scroll(float dx, float dy);             // a finger scroll, device pixels (chains to parents)
 float factlab_font_px();                                   // ImGui's font size in device pixels
 int factlab_wants_text();                                  // an ImGui text field has the keyboard
 }

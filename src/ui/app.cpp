@@ -152,7 +152,8 @@ static void draw_view_header(App& a, const ViewInfo& v, const std::vector<App::E
                              ImVec2 child_max, ImVec2 header_pos) {
     ImVec2 keep = ImGui::GetCursorScreenPos();
     float bw = ImGui::CalcTextSize("Export").x + ImGui::GetStyle().FramePadding.x * 2;
-    ImGui::SetCursorScreenPos(ImVec2(child_max.x - bw - ImGui::GetStyle().WindowPadding.x, header_pos.y));
+    float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;   // left of any scrollbar
+    ImGui::SetCursorScreenPos(ImVec2(right - bw, header_pos.y));
     if (ImGui::SmallButton("Export")) ImGui::OpenPopup("export");
     if (ImGui::BeginPopup("export")) {
         if (ImGui::MenuItem("PNG image of this view")) {

@@ -58,6 +58,7 @@ struct CapLab {
     CapacitySweep sweep;
     bool sweep_running = false;   // false: paused or finished
     bool sweep_started = false;
+    bool sweep_auto_started = false;  // the first visit starts it once, by itself
     std::string sweep_error;
     std::string sweep_key;        // the config it was started with
 

@@ -83,10 +83,11 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     int tx = otoks.empty() ? -1 : token_index(m, otoks.front());
     int ty = otoks.size() < 2 ? -1 : token_index(m, otoks.back());
 
-    if (ctx.controls) {
+    const bool two_names = tx >= 0 && ty >= 0 && tx != ty;
+    if (ctx.controls && two_names) {
         char cap[400];
-        std::snprintf(cap, sizeof cap, "Each dot is a name sharing a token with %s. Its neuron asks \"is '%s' there?\" AND "
-                      "\"is '%s' there?\": it fires only in the shaded region.", owner.c_str(),
+        std::snprintf(cap, sizeof cap, "Each dot is a name sharing a token with %s. Its neuron asks: is \"%s\" in E AND "
+                      "is \"%s\" in E? It fires only in the shaded region.", owner.c_str(),
                       otoks.empty() ? "?" : otoks.front().c_str(), otoks.size() < 2 ? "?" : otoks.back().c_str());
         ui::Caption(cap);
     }
@@ -96,8 +97,9 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
                       L.subject.c_str(), owner.c_str());
         ui::Note("%s", buf);
     }
-    if (tx < 0 || ty < 0 || tx == ty) {
-        ui::Note("%s is a one-token name: its neuron asks a single question, so there is no AND to draw.", owner.c_str());
+    if (!two_names) {
+        ui::Note("%s is a one-token name: its neuron asks a single question, so there is no AND to draw. "
+                 "Pick a name with two or more tokens (Michael Jordan) to see the gate.", owner.c_str());
         return;
     }
 
@@ -177,8 +179,10 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     std::string xl = "x = E\xC2\xB7\"" + otoks.front() + "\"", yl = "y = E\xC2\xB7\"" + otoks.back() + "\"";
     float W = ImGui::GetContentRegionAvail().x;
     float legend_h = ImGui::GetTextLineHeightWithSpacing() * (ui::Narrow(ctx) ? 2.2f : 1.2f);
+    // Plots only (an embed without controls) in a short iframe: the plot gets the room, not the table.
+    bool show_table = ctx.controls || ctx.height >= ui::Em(32);
     float ph = ctx.controls ? std::clamp(W * 0.8f, ui::Em(12), ui::Em(21))
-                            : std::max(ui::Em(10), ImGui::GetContentRegionAvail().y - legend_h - ui::Em(7));
+                            : std::max(ui::Em(10), ImGui::GetContentRegionAvail().y - legend_h - (show_table ? ui::Em(7) : 0.0f));
     static int hovered_row = -1;   // a hovered table row lights up its point (one frame later)
     int hovered_pt = -1;
     if (plot::Begin("gate", ImVec2(W, ph), {xmin, xmax, xl.c_str()}, {ymin, ymax, yl.c_str()})) {
@@ -279,6 +283,7 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     }
 
     // The table: every plotted name, pre-activation and activation at the current bias.
+    if (!show_table) { hovered_row = -1; return; }
     std::vector<int> rows(pts.size());
     for (int i = 0; i < int(rows.size()); ++i) rows[i] = i;
     std::stable_sort(rows.begin(), rows.end(), [&](int i, int j) { return pts[i].wE > pts[j].wE; });
@@ -304,7 +309,7 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             ImVec4 col = ImGui::ColorConvertU32ToFloat4(pre > 0 ? theme::positive() : theme::text());
-            if (p.selected) col = ImGui::ColorConvertU32ToFloat4(theme::highlight());
+            if (p.selected) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, theme::with_alpha(theme::highlight(), 0.35f));
             ImGui::PushID(i);
             ImGui::PushStyleColor(ImGuiCol_Text, col);
             ImGui::Selectable(p.name.c_str(), false, ImGuiSelectableFlags_SpanAllColumns);

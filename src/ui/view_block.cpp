@@ -93,7 +93,7 @@ void step_act(App& a, const Model& m, const LookupResult& L, float w, const View
     for (int i = 0; i < L.trace.post.size(); ++i) active += L.trace.post[i] > 0.01f;
     char cap[220];
     std::snprintf(cap, sizeof cap, "The bias makes each neuron an AND gate; %s clips what is left. %d of %d neurons "
-                  "are active (> 0.01).", gelu ? "GELU (a smooth ReLU) nearly" : "ReLU", active, m.mlp.hidden());
+                  "are active (above 0.01).", gelu ? "GELU (a smooth ReLU) nearly" : "ReLU", active, m.mlp.hidden());
     ui::Caption(cap);
     Bars b;
     int hl = -1;
@@ -188,7 +188,7 @@ void draw_block(App& a, const ViewCtx& ctx) {
         step_e(a, m, L, W, k);
         arrow("W_up asks questions (one dot product per row)");
         step_up(a, m, L, W, k, top, sel);
-        arrow("bias + ReLU: an AND gate");
+        arrow(m.mlp.act == Activation::GELU ? "bias + GELU: a (soft) AND gate" : "bias + ReLU: an AND gate");
         step_act(a, m, L, W, ctx, top, sel);
         arrow("W_down writes the answer");
         step_down(a, m, L, W, k);
@@ -197,13 +197,14 @@ void draw_block(App& a, const ViewCtx& ctx) {
         return;
     }
     // Side by side: a table, each step in its own cell, the video's words on top.
-    const char* words[5] = {"the input", "W_up asks questions \xE2\x86\x92", "bias + ReLU: an AND gate \xE2\x86\x92",
+    const char* words[5] = {"the input", "W_up asks questions \xE2\x86\x92",
+                            m.mlp.act == Activation::GELU ? "bias + GELU: a (soft) AND gate \xE2\x86\x92" : "bias + ReLU: an AND gate \xE2\x86\x92",
                             "W_down writes the answer \xE2\x86\x92", "added to E \xE2\x86\x92"};
     if (ImGui::BeginTable("steps", cols, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV)) {
         for (int s = 0; s < 5; ++s) {
             ImGui::TableNextColumn();
             float cw = ImGui::GetContentRegionAvail().x;
-            ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::highlight()));
+            ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::AccentText()));
             ImGui::PushTextWrapPos(0.0f);
             ImGui::TextUnformatted(words[s]);
             ImGui::PopTextWrapPos();

@@ -178,9 +178,9 @@ const int kCandidateCounts[] = {16, 256, 4096};
 
 CapacityConfig sweep_config(const App& a) {
     CapacityConfig cfg;
-    std::string text = a.state.get("cap_sizes", kPresets[1].sizes);
+    std::string text = a.state.get("cap_sizes", kPresets[0].sizes);
     auto sizes = parse_sizes(text);
-    if (sizes.empty()) sizes = parse_sizes(kPresets[1].sizes);
+    if (sizes.empty()) sizes = parse_sizes(kPresets[0].sizes);
     cfg.sizes = sizes;
     cfg.candidates = kCandidateCounts[a.state.get_int("cap_cand", 1, 0, 2)];
     cfg.relations = int(a.state.get_int("cap_rel", 4, 1, 8));
@@ -201,11 +201,20 @@ void draw_sweep(App& a, const ViewCtx& ctx) {
     std::string key = sweep_key(cfg);
     float fs = ImGui::GetFontSize();
 
+    // A first visit fills the plot by itself, once the learned model and the
+    // interference series are done (so the jobs do not compete for the frame).
+    if (!L.sweep_started && !L.sweep_auto_started && L.trainer.done() && L.interf_started && L.interf.done()) {
+        L.sweep_auto_started = true;
+        if (L.sweep.reset(cfg, &L.sweep_error)) {
+            L.sweep_started = L.sweep_running = true;
+            L.sweep_key = key;
+        }
+    }
     if (ctx.controls) {
         lab::caption("For each size, fresh models train on more and more random facts until they drop below 99% "
                      "accuracy: the largest count stored, in bits per trained weight.");
         if (lab::begin_controls("sweep")) {
-            std::string cur = a.state.get("cap_sizes", kPresets[1].sizes);
+            std::string cur = a.state.get("cap_sizes", kPresets[0].sizes);
             int sel = -1;
             const char* names[3];
             for (int i = 0; i < 3; ++i) {
@@ -242,8 +251,8 @@ void draw_sweep(App& a, const ViewCtx& ctx) {
     }
     if (!L.sweep_error.empty()) lab::text_wrapped_colored(theme::negative(), "Sweep stopped: %s", L.sweep_error.c_str());
     if (!L.sweep_started) {
-        lab::note("Press Run sweep to measure. Each size takes up to ten training runs; the page stays responsive "
-                  "while it works (a few milliseconds per frame).");
+        lab::note("Press Run sweep to measure (it also starts by itself once the learned model and the interference "
+                  "series are done). Each size takes up to ten training runs; the page stays responsive while it works.");
         return;
     }
     const CapacitySweep& S = L.sweep;

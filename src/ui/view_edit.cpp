@@ -64,19 +64,20 @@ void change_line(const FactChange& c) {
                               c.relation.c_str(), c.answer_before.c_str(), c.answer_after.c_str(), c.object.c_str());
 }
 
-void draw_cell(const EditReport& r, bool selected) {
+void draw_cell(const EditReport& r) {
     if (!r.ok) {
         lab::text_wrapped_colored(theme::negative(), "%s", r.error.c_str());
         return;
     }
-    lab::text_wrapped_colored(r.edited_correct ? theme::positive() : theme::negative(), "%s now: %s (p %.2f)",
-                              r.edited_correct ? "✓" : "✗", r.edited_correct ? r.new_object.c_str() : "unchanged",
-                              double(r.probability_after));
-    ImGui::Text("others %s → %s", lab::pct_text(r.others_accuracy_before()).c_str(), lab::pct_text(r.others_accuracy_after()).c_str());
+    if (r.edited_correct)
+        lab::text_wrapped_colored(theme::positive(), "✓ now %s (p %.2f)", r.new_object.c_str(), double(r.probability_after));
+    else
+        lab::text_wrapped_colored(theme::negative(), "✗ still %s", r.old_object.c_str());
+    ImGui::Text("others %s → %s", lab::pct_text(r.others_accuracy_before(), 0).c_str(),
+                lab::pct_text(r.others_accuracy_after(), 1).c_str());
     int nm_broken = 0;
     for (const FactChange& c : r.near_misses) nm_broken += c.correct_before && !c.correct_after;
-    ImGui::TextDisabled("%d of %d near misses broke", nm_broken, int(r.near_misses.size()));
-    (void)selected;
+    ImGui::TextDisabled("near misses broken: %d/%d", nm_broken, int(r.near_misses.size()));
 }
 
 void draw_edit(App& a, const ViewCtx& ctx) {
@@ -134,9 +135,29 @@ void draw_edit(App& a, const ViewCtx& ctx) {
     const EditReport* reps[4];
     for (int c = 0; c < 4; ++c) reps[c] = &edit_for(a, c, req);
 
-    // The 2 × 2 comparison; click a cell for its details.
-    if (ImGui::BeginTable("cells", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp)) {
-        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, fs * (lab::narrow() ? 4.2f : 5.5f));
+    // The 2 × 2 comparison (a list at phone width); click a cell for its details.
+    auto cell_block = [&](int c) {
+        ImGui::PushID(c);
+        ImVec2 p0 = ImGui::GetCursorScreenPos();
+        ImGui::BeginGroup();
+        draw_cell(*reps[c]);
+        ImGui::EndGroup();
+        ImVec2 p1 = ImGui::GetItemRectMax();
+        if (c == cell)
+            ImGui::GetWindowDrawList()->AddRect(ImVec2(p0.x - 2, p0.y - 2), ImVec2(p1.x + 2, p1.y + 2), theme::highlight(), 3, 0, 2);
+        if (ImGui::IsItemClicked()) a.state.set_int("ed_cell", c);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the details of this edit");
+        ImGui::PopID();
+    };
+    if (ImGui::GetContentRegionAvail().x < fs * 30) {
+        for (int c = 0; c < 4; ++c) {
+            ImGui::TextDisabled("%s model, %s", model_kind_name(c / 2), kMethodNames[c % 2]);
+            ImGui::Indent(fs * 0.6f);
+            cell_block(c);
+            ImGui::Unindent(fs * 0.6f);
+        }
+    } else if (ImGui::BeginTable("cells", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed, fs * 5.5f);
         ImGui::TableSetupColumn(kMethodNames[0]);
         ImGui::TableSetupColumn(kMethodNames[1]);
         ImGui::TableHeadersRow();
@@ -146,18 +167,7 @@ void draw_edit(App& a, const ViewCtx& ctx) {
             ImGui::TextUnformatted(model_kind_name(kind));
             for (int m = 0; m < 2; ++m) {
                 ImGui::TableNextColumn();
-                int c = kind * 2 + m;
-                ImGui::PushID(c);
-                ImVec2 p0 = ImGui::GetCursorScreenPos();
-                ImGui::BeginGroup();
-                draw_cell(*reps[c], c == cell);
-                ImGui::EndGroup();
-                ImVec2 p1 = ImGui::GetItemRectMax();
-                if (c == cell)
-                    ImGui::GetWindowDrawList()->AddRect(ImVec2(p0.x - 2, p0.y - 2), ImVec2(p1.x + 2, p1.y + 2), theme::highlight(), 3, 0, 2);
-                if (ImGui::IsItemClicked()) a.state.set_int("ed_cell", c);
-                if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the details of this edit");
-                ImGui::PopID();
+                cell_block(kind * 2 + m);
             }
         }
         ImGui::EndTable();

@@ -110,18 +110,14 @@ void draw_lookup(App& a, const ViewCtx& ctx) {
                     "each relation's answer is the object E now points to most.");
         std::string subj = a.subject();
         float w = ui::Narrow(ctx) ? width : std::min(width, ui::Em(22));
-        if (ui::SubjectPicker("##subject", &subj, a.facts.subjects, w, "Type a name, e.g. Michael Jordan")) ui::set_subject(a, subj);
+        if (ui::SubjectPicker("##subject", &subj, a.facts.subjects, w, "Type a name, e.g. Michael Jordan")) ui::set_subject(a, ui::canonical_subject(m, subj));
         ui::Flow f;
         f.next(ImGui::CalcTextSize("Try:").x);
         ImGui::AlignTextToFramePadding();
         ImGui::TextDisabled("Try:");
         for (const char* ex : kExamples)
             if (f.button(ex)) ui::set_subject(a, ex);
-    } else {
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextUnformatted(L.subject.c_str());
-        ImGui::PopTextWrapPos();
-    }
+    }   // without controls the headline below names the subject
     ImGui::Spacing();
     draw_tokens(a, L);
 
@@ -152,14 +148,15 @@ void draw_lookup(App& a, const ViewCtx& ctx) {
     label_w = std::min(label_w + ImGui::CalcTextSize(" \xE2\x9C\x93").x + 8, width * 0.45f);
 
     // The headline: the answers of the stored relations, in one line of large type.
-    if (known) {
+    if (!L.tokens.empty()) {
         std::string head = L.subject + " \xE2\x86\x92";
         bool first = true;
         for (const RelationAnswer* ans : stored) {
-            if (ans->ranking.empty()) continue;
+            if (ans->ranking.empty() || !known) continue;
             head += (first ? " " : ", ") + m.vocab.objects[ans->ranking[0].object];
             first = false;
         }
+        if (!known) head += " nothing stored";
         ImFont* big = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr;
         if (big) ImGui::PushFont(big);
         ImGui::PushTextWrapPos(0.0f);

@@ -72,7 +72,7 @@ void draw_neurons(App& a, const ViewCtx& ctx) {
     }
     ImGui::Text("Neuron %d of %d", n, h);
     ImGui::SameLine();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::highlight()), "%s", ui::neuron_label(m, n).c_str());
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::AccentText()), "%s", ui::neuron_label(m, n).c_str());
 
     // The row: what it asks.
     const Vec row = m.mlp.W_up.row(n).transpose();   // (d)

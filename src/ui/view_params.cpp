@@ -37,7 +37,7 @@ void row(const char* what, double n, bool narrow, bool strong = false) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::PushTextWrapPos(0.0f);
-    if (strong) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(theme::highlight()), "%s", what);
+    if (strong) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::AccentText()), "%s", what);
     else ImGui::TextUnformatted(what);
     ImGui::PopTextWrapPos();
     ImGui::TableNextColumn();

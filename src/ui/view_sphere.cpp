@@ -434,16 +434,24 @@ void draw_sphere(App& a, const ViewCtx& ctx) {
         if (it->second >= 80.0 - 0.05) fit80 = k;
         if (it->second >= 60.0 - 0.05) fit60 = k;
     }
-    std::string table;
-    for (int k = 2; k <= kSphereTableMax; ++k) {
-        auto it = S.best.find(k);
-        if (it == S.best.end()) break;
-        char cell[32];
-        std::snprintf(cell, sizeof cell, "%s%d: %.1f°", table.empty() ? "" : " · ", k, it->second);
-        table += cell;
-    }
-    if (!table.empty()) {
-        lab::caption(("Best worst angle found for N = " + table).c_str());
+    // The table: one cell per N, as many columns as fit.
+    int cols = std::max(2, int(ImGui::GetContentRegionAvail().x / (fs * 5.2f)));
+    int shown = 0;
+    for (int k = 2; k <= kSphereTableMax; ++k) shown += S.best.count(k) ? 1 : 0;
+    if (shown > 0) {
+        lab::caption("Best worst angle this optimiser found, by N:");
+        if (ImGui::BeginTable("best", cols, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV)) {
+            for (int k = 2; k <= kSphereTableMax; ++k) {
+                auto it = S.best.find(k);
+                if (it == S.best.end()) break;
+                ImGui::TableNextColumn();
+                bool here = k == N;
+                if (here) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::highlight()));
+                ImGui::Text("%d: %.1f°", k, it->second);
+                if (here) ImGui::PopStyleColor();
+            }
+            ImGui::EndTable();
+        }
         if (S.table_next > kSphereTableMax) {
             std::snprintf(buf, sizeof buf, "Exactly perpendicular: 3. Within 10° of it (80°): %d. Within 30° (60°): %d.", fit80, fit60);
             lab::note(buf);

@@ -61,7 +61,9 @@ void histogram(const char* id, float height, const std::vector<uint64_t>& now, c
     for (float v : y0) ymax = std::max(ymax, v);
     plot::Axis ay = logy ? plot::Axis{0.5, std::pow(10.0, std::ceil(std::log10(ymax * 1.5))), "pairs (log)", true}
                          : plot::Axis{0, ymax * 1.08, "pairs"};
-    const char* xl = zoom ? "angle between the pair (degrees), 80°-100° as in the video" : "angle between the pair (degrees), all of 0°-180°";
+    bool narrow = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 30;
+    const char* xl = zoom ? (narrow ? "pair angle (°), 80°-100° as in the video" : "angle between the pair (degrees), 80°-100° as in the video")
+                          : (narrow ? "pair angle (°), all of 0°-180°" : "angle between the pair (degrees), all of 0°-180°");
     ImGui::Dummy(ImVec2(1, ImGui::GetFontSize() * 0.2f));
     if (!plot::Begin(id, ImVec2(-1, height), {x0, x1, xl}, ay)) return;
     double base = logy ? 0.5 : 0.0;
@@ -123,7 +125,7 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
     if (ctx.controls) {
         lab::caption("N arrows in d dimensions, pushed apart by gradient descent: how close to 90° can every pair get?");
         if (lab::row_button("The video's run: 10,000 × 100, 250 steps", true)) set_run(a, 10000, 100, "video", 0.01f, 250);
-        if (lab::row_button("Worst-pair loss, 10,000 × 100")) set_run(a, 10000, 100, "exp", 0.01f, 300);
+        if (lab::row_button("Worst-pair loss, 10,000 × 100, 1,500 steps")) set_run(a, 10000, 100, "exp", 0.01f, 1500);
         if (lab::row_button("Quick: 2,000 × 100")) set_run(a, 2000, 100, "video", 0.01f, 250);
         if (lab::begin_controls("sp")) {
             lab::slider_int_on_release(a, "N vectors", "sp_n", 2000, 2, 20000, true);
@@ -179,6 +181,13 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
                   M.sp.kernel_name() + " · " + std::to_string(int(std::lround(M.sp.bytes() / 1048576.0))) + " MB")
                      .c_str());
 
+    if (c.loss == SuperposeLoss::exp) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "Worst-pair loss: soft maximum of cos² with sharpness t = %.0f (%.0f → %.0f), learning rate %.4f.",
+                      double(M.sp.current_t()), double(M.sp.config().t_start), double(M.sp.config().t_end),
+                      double(M.sp.current_lr()));
+        lab::caption(buf);
+    }
     const SuperposeStats& s = M.sp.stats();
     if (s.step < 0) {
         lab::note("Measuring the starting vectors…");

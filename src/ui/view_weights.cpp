@@ -96,18 +96,28 @@ void draw_weights(App& a, const ViewCtx& ctx) {
                             "so this looks like noise: switch to named directions to see the structure.");
         int b = named ? 1 : 0;
         ui::Flow f;
+        f.next(ImGui::CalcTextSize("Read:").x);
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextDisabled("Read:");
         f.next(ImGui::CalcTextSize("named directions").x + ImGui::GetFrameHeight() * 2);
         if (ImGui::RadioButton("named directions", &b, 1)) a.state.set("wbasis", "named");
         f.next(ImGui::CalcTextSize("raw").x + ImGui::GetFrameHeight() * 2);
         if (ImGui::RadioButton("raw", &b, 0)) a.state.set("wbasis", "raw");
-        if (!side) {   // one matrix at a time on a phone
+        if (!side) {   // one matrix at a time on a phone, on its own line
             int s = sel == "down" ? 1 : 0;
+            f.first = true;
+            f.next(ImGui::CalcTextSize("Show:").x);
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextDisabled("Show:");
             f.next(ImGui::CalcTextSize("W_down").x + ImGui::GetFrameHeight() * 2);
             if (ImGui::RadioButton("W_up", &s, 0)) a.state.set("wsel", "up");
             f.next(ImGui::CalcTextSize("W_down").x + ImGui::GetFrameHeight() * 2);
             if (ImGui::RadioButton("W_down", &s, 1)) a.state.set("wsel", "down");
             sel = s ? "down" : "up";
         }
+        f.next(ImGui::CalcTextSize("Zoom:").x);
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextDisabled("Zoom:");
         if (f.button("+")) { V.up.zoom_by(2); V.down.zoom_by(2); }
         if (f.button("\xE2\x88\x92")) { V.up.zoom_by(0.5f); V.down.zoom_by(0.5f); }
         if (V.up.zoomed() || V.down.zoomed())

@@ -57,8 +57,14 @@ void StepHeading(const char* number, const char* title, ImU32 accent) {
     ImGui::PopTextWrapPos();
 }
 
+ImU32 AccentText() {
+    if (theme::is_dark()) return theme::highlight();
+    ImVec4 c = ImGui::ColorConvertU32ToFloat4(theme::highlight());
+    return ImGui::ColorConvertFloat4ToU32(ImVec4(c.x * 0.62f, c.y * 0.62f, c.z * 0.62f, 1.0f));   // ≈ 5:1 on white
+}
+
 void Arrow(const char* words) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::highlight()));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(AccentText()));
     ImGui::PushTextWrapPos(0.0f);
     ImGui::Text("\xE2\x86\x93  %s", words);   // ↓
     ImGui::PopTextWrapPos();
@@ -114,8 +120,9 @@ struct PickerState {
     int highlight = -1;           // row of the list under the keyboard
     int count = 0;                // rows in the list last frame
     bool tab = false;
-    bool list_hovered = false;
     bool scroll_to = false;
+    bool shown = false;           // the list was drawn last frame, at list_min..list_max
+    ImVec2 list_min, list_max;
 };
 std::map<ImGuiID, PickerState>& picker_states() {
     static std::map<ImGuiID, PickerState> s;
@@ -230,9 +237,13 @@ bool SubjectPicker(const char* id, std::string* value, const std::vector<std::st
         return committed;
     }
 
-    bool show = s.editing && (active || s.list_hovered) && nrows > 0;
-    if (!active && !s.list_hovered && !ImGui::IsMouseDown(0)) s.editing = false;   // clicked elsewhere / Escape
-    if (!show) { s.list_hovered = false; return false; }
+    // The mouse over last frame's list keeps it open while the field loses focus
+    // to the click (a tap moves, presses and releases at once, so no "hovered" frame comes first).
+    bool over_list = s.shown && ImGui::IsMouseHoveringRect(s.list_min, s.list_max, false);
+    bool show = s.editing && (active || over_list) && nrows > 0;
+    if (!active && !over_list && !ImGui::IsMouseDown(0)) s.editing = false;   // clicked elsewhere / Escape
+    s.shown = false;
+    if (!show) return false;
 
     // The completion list: a borderless window on top of the panels, under the field.
     float row = ImGui::GetTextLineHeightWithSpacing();
@@ -260,11 +271,24 @@ bool SubjectPicker(const char* id, std::string* value, const std::vector<std::st
         }
         if (hl && s.scroll_to) { ImGui::SetScrollHereY(); s.scroll_to = false; }
     }
-    s.list_hovered = ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem);
+    s.shown = !committed;
+    s.list_min = ImGui::GetWindowPos();
+    s.list_max = ImVec2(s.list_min.x + ImGui::GetWindowSize().x, s.list_min.y + ImGui::GetWindowSize().y);
     ImGui::End();
     ImGui::PopStyleVar();
-    if (committed) s.list_hovered = false;
     return committed;
+}
+
+std::string canonical_subject(const Model& m, const std::string& text) {
+    std::string out;
+    for (const std::string& t : split_tokens(text)) {
+        std::string tok = t, lt = lower(t);
+        if (std::find(m.vocab.tokens.begin(), m.vocab.tokens.end(), t) == m.vocab.tokens.end())
+            for (const std::string& v : m.vocab.tokens)
+                if (lower(v) == lt) { tok = v; break; }
+        out += (out.empty() ? "" : " ") + tok;
+    }
+    return out;
 }
 
 void set_subject(App& a, const std::string& name) {
@@ -275,12 +299,14 @@ void set_subject(App& a, const std::string& name) {
 }
 
 void sync_subject_keys(App& a) {
-    static std::string last;
+    static const char* const keys[] = {"neuron", "gate_bias"};
+    static std::string last, last_val[2];
     static bool seen = false;
     std::string cur = a.subject();
-    if (seen && cur != last) {
-        a.state.erase("neuron");
-        a.state.erase("gate_bias");
+    for (int i = 0; i < 2; ++i) {
+        // A key written together with the new subject (a tour step, a link) is meant for it: keep it.
+        if (seen && cur != last && a.state.get(keys[i]) == last_val[i]) a.state.erase(keys[i]);
+        last_val[i] = a.state.get(keys[i]);
     }
     last = cur;
     seen = true;

@@ -29,6 +29,9 @@ struct Flow {
     bool button(const char* label);                   // a wrapped small button
     void chip(const char* text, ImU32 bg, ImU32 fg, const char* tooltip = nullptr);
 };
+// The highlight colour for text: theme::highlight() (orange), darkened on the
+// light theme so it keeps a readable contrast on white.
+ImU32 AccentText();
 // The fraction bar of a probability in a table cell or line, `width` wide.
 void ProgressBar(float fraction, float width, ImU32 col);
 
@@ -43,6 +46,9 @@ void ProgressBar(float fraction, float width, ImU32 col);
 bool SubjectPicker(const char* id, std::string* value, const std::vector<std::string>& options,
                    float width, const char* hint = "Type a name...");
 
+// Free text with each token spelt as the model spells it when it matches one
+// ignoring case ("michael smith" -> "Michael Smith"); unknown tokens stay as typed.
+std::string canonical_subject(const Model& m, const std::string& text);
 // Sets the studied subject (state "subject"), resetting the per-subject keys.
 void set_subject(App& a, const std::string& name);
 // Call once per frame from any view: when the subject changed since the last

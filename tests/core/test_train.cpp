@@ -295,6 +295,26 @@ TEST_CASE("train: same seed, same weights; another seed, other weights") {
     CHECK(sliced.model().mlp.W_down == a.model().mlp.W_down);
 }
 
+TEST_CASE("train: a long run keeps a bounded history with its first and last points") {
+    const FactSet fs = make_synthetic_facts(4, 1, 1, 4);
+    TrainConfig c;
+    c.d = 4;
+    c.hidden = 2;
+    c.steps = 20000;
+    c.stop_at_accuracy = 2.0;
+    Trainer t;
+    std::string err;
+    REQUIRE(train_model(c, fs, &t, &err));
+    CHECK(t.steps_done() == 20000);
+    CHECK(t.history().size() < 8192);
+    CHECK(t.history().size() > 1000);
+    CHECK(t.history().front().step == 0);
+    CHECK(t.history().back().step == 20000);
+    bool increasing = true;
+    for (size_t i = 1; i < t.history().size(); ++i) increasing &= t.history()[i].step > t.history()[i - 1].step;
+    CHECK(increasing);
+}
+
 TEST_CASE("train: a diverged model stops with a message and keeps the last good weights") {
     const FactSet fs = make_synthetic_facts(20, 1, 1, 4);
     TrainConfig c;

@@ -1,0 +1,116 @@
+// test_regressions.cpp: inputs the fuzzers (tests/fuzz/) found, kept inline as
+// regression tests. Each case names the fuzz target and what it showed.
+// A test marked may_fail documents a known, reported, unfixed issue: it runs
+// and prints its result without failing the suite; drop the mark once fixed.
+#include <doctest/doctest.h>
+
+#include <cfloat>
+#include <cmath>
+#include <string>
+#include <vector>
+#include "core/facts.hpp"
+#include "ui/state.hpp"
+#include "ui/state_message.hpp"
+
+using namespace factlab;
+
+// fuzz_state, crash-4173d7adc0b53ce6a435a429a74c5448f0140628:
+// set_float(1.7976931287978737e308) (finite as a double, +inf as a float) stores
+// "1.8e+308", which strtod reads back as +inf, so get_float gives the fallback.
+// Doubles past FLT_MAX are outside set_float's contract (it stores floats);
+// what must hold is that nothing non-finite or out of bounds ever comes back.
+TEST_CASE("regression: set_float beyond the float range reads back finite and bounded") {
+    State s;
+    const double huge = 1.7976931287978737e308;
+    CHECK(s.set_float("lr", huge));
+    double v = s.get_float("lr", 0.01, 1e-6, 1.0);
+    CHECK(std::isfinite(v));
+    CHECK(v >= 1e-6);
+    CHECK(v <= 1.0);
+    long long n = s.get_int("lr", 7, 0, 100);
+    CHECK(n >= 0);
+    CHECK(n <= 100);
+    CHECK_FALSE(s.set_float("lr", NAN));
+    CHECK_FALSE(s.set_float("lr", INFINITY));
+    // The largest float round-trips exactly.
+    CHECK(s.set_float("x", double(FLT_MAX)));
+    CHECK(float(s.get_float("x", 0, -HUGE_VAL, HUGE_VAL)) == FLT_MAX);
+}
+
+// fuzz_state / fuzz_message (round-trip property, now skipped in the targets when
+// it triggers): a link within the 4096-byte limit can re-encode past it, because
+// to_query() percent-encodes characters a browser leaves as they are ("," "!" "("
+// "+"-as-space ...): 3 bytes each. The page would then write a hash it refuses
+// to read back ("link state too long; ignored"). factlab:set/replace already
+// refuse such a state (share.cpp); links and factlab.setState do not.
+TEST_CASE("regression: a re-encoded link stays readable (known issue: it can outgrow 4096 bytes)" *
+          doctest::may_fail()) {
+    std::string link = "subject=" + std::string(200, ',');
+    for (int k = 0; k < 15; ++k) link += "&k" + std::to_string(k) + "=" + std::string(200, '!');
+    REQUIRE(link.size() <= StateLimits{}.max_text);
+    State s;
+    std::vector<std::string> warnings;
+    REQUIRE(parse_query(link, &s, &warnings));
+    std::string q = s.to_query();
+    State back;
+    CHECK(parse_query(q, &back, nullptr));            // fails today: q is ~9.6 KB
+    CHECK(back.items() == s.items());
+}
+
+TEST_CASE("regression: a refused over-long link leaves the state untouched") {
+    State s;
+    s.set("view", "lookup");
+    std::vector<std::string> warnings;
+    CHECK_FALSE(parse_query(std::string(5000, 'a'), &s, &warnings));
+    CHECK(s.get("view") == "lookup");
+    CHECK_FALSE(warnings.empty());
+}
+
+// fuzz_message: a message nested too deeply is refused before it is parsed, so
+// its id cannot be echoed (documented behaviour; the browser test relies on it).
+TEST_CASE("regression: too-deep host messages get an error without an id") {
+    HostMessage m;
+    std::string error;
+    CHECK_FALSE(parse_host_message(R"({"type":"factlab:set","state":{"a":{"b":{"c":{}}}},"id":21})", &m, &error));
+    CHECK_FALSE(error.empty());
+    CHECK(m.id.empty());
+    // Deep text that does not mention factlab is not ours: ignored silently.
+    error = "x";
+    CHECK_FALSE(parse_host_message("[[[[[[1]]]]]]", &m, &error));
+    CHECK(error.empty());
+}
+
+// fuzz_message seeds: JSON numbers out of double range make the whole text
+// invalid JSON for nlohmann (not an inf value), so the reply has no id either.
+TEST_CASE("regression: 1e999 in a host message is an error, not an infinite value") {
+    HostMessage m;
+    std::string error;
+    CHECK_FALSE(parse_host_message(R"({"type":"factlab:set","state":{"d":1e999},"id":25})", &m, &error));
+    CHECK_FALSE(error.empty());
+}
+
+// fuzz_facts seeds: the writer's quoting round-trips leading/trailing-space,
+// comma and quote fields, and CR-only files parse like LF ones.
+TEST_CASE("regression: facts CSV round trip through facts_to_csv") {
+    const char* text =
+        "\xEF\xBB\xBFsubject,relation,object\r\n"
+        "\"Jordan, Michael\",sport,basketball\r"
+        "\"Shaquille \"\"Shaq\"\" O'Neal\",sport,\" basketball \"\n"
+        "  Tom   Brady  , sport ,American football\n";
+    ParseResult r = parse_facts_csv(text);
+    REQUIRE(r.ok);
+    REQUIRE(r.facts.facts.size() == 3);
+    CHECK(r.facts.facts[0].subject == "Jordan, Michael");
+    CHECK(r.facts.facts[1].subject == "Shaquille \"Shaq\" O'Neal");
+    CHECK(r.facts.facts[2].subject == "Tom Brady");
+    std::string csv = facts_to_csv(r.facts);
+    ParseResult again = parse_facts_csv(csv);
+    REQUIRE(again.ok);
+    REQUIRE(again.facts.facts.size() == 3);
+    for (size_t k = 0; k < 3; ++k) {
+        CHECK(again.facts.facts[k].subject == r.facts.facts[k].subject);
+        CHECK(again.facts.facts[k].relation == r.facts.facts[k].relation);
+        CHECK(again.facts.facts[k].object == r.facts.facts[k].object);
+    }
+    CHECK(facts_to_csv(again.facts) == csv);
+}
