@@ -408,7 +408,8 @@ void pairs_grad_reference(RowMatrixXd* grad, GradSums* sums, const Eigen::Ref<co
                     Wt(i, j) += 4.0 * double(lp.n_weight) * x;
                 }
             } else if (i < j) {
-                const double e = std::exp(double(lp.t) * g * g - double(lp.shift));
+                const double arg = double(lp.t) * g * g - double(lp.shift);
+                const double e = arg > -60 ? std::exp(arg) : 0.0;  // as the kernels cut it
                 loss += e;
                 Wt(i, j) = Wt(j, i) = 2.0 * g * e;
                 sums->max_c2 = std::max(sums->max_c2, float(g * g));

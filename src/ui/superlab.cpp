@@ -54,6 +54,9 @@ static void reset_main(MainRun& M, const SuperposeConfig& c) {
     M.seen_stats_seconds = -1;
     M.rate.clear();
     M.stats_pending = false;
+    M.run_wall_ms = M.run_work_ms = 0;
+    M.last_call_ms = 0;
+    M.run_frames = 0;
     if (!M.sp.reset(c, &M.reset_error)) {
         M.playing = false;
         return;
@@ -108,6 +111,12 @@ static void work_main(MainRun& M, double budget_ms) {
     if (M.sp.done() && !M.stats_pending && M.sp.stats().step == M.sp.steps_done()) M.playing = false;
     double now = platform::now_ms();
     M.work_ms_frame = now - t0;
+    M.run_work_ms += now - t0;
+    if (M.last_call_ms > 0 && now - M.last_call_ms < 1000) {
+        M.run_wall_ms += now - M.last_call_ms;
+        ++M.run_frames;
+    }
+    M.last_call_ms = now;
     double progress = M.sp.steps_done() + (M.stats_pending ? 0.0 : M.sp.pass_progress());
     if (M.playing) M.rate.add(now, progress);
     else M.rate.clear();

@@ -56,6 +56,10 @@ struct MainRun {
     int step_target = -1;             // "Step" while paused: finish up to this step, sliced
     RateWindow rate;
     double work_ms_frame = 0;         // work done in the last frame
+    double run_wall_ms = 0;           // wall time while playing, since the reset
+    double run_work_ms = 0;           // of which spent inside the optimiser
+    double last_call_ms = 0;
+    int run_frames = 0;               // frames drawn while it ran: the page's frame rate under load
     int visible_frame = -10;
 };
 

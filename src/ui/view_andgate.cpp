@@ -86,9 +86,9 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     const bool two_names = tx >= 0 && ty >= 0 && tx != ty;
     if (ctx.controls && two_names) {
         char cap[400];
-        std::snprintf(cap, sizeof cap, "Each dot is a name sharing a token with %s. Its neuron asks: is \"%s\" in E AND "
-                      "is \"%s\" in E? It fires only in the shaded region.", owner.c_str(),
-                      otoks.empty() ? "?" : otoks.front().c_str(), otoks.size() < 2 ? "?" : otoks.back().c_str());
+        std::snprintf(cap, sizeof cap, "The neuron of %s asks: is \"%s\" in E AND is \"%s\" in E? It fires only in the "
+                      "shaded region. Each dot is a name sharing one of its tokens.", owner.c_str(),
+                      otoks.front().c_str(), otoks.back().c_str());
         ui::Caption(cap);
     }
     if (!own) {
@@ -100,6 +100,8 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     if (!two_names) {
         ui::Note("%s is a one-token name: its neuron asks a single question, so there is no AND to draw. "
                  "Pick a name with two or more tokens (Michael Jordan) to see the gate.", owner.c_str());
+        if (ctx.controls && a.facts.subject_id("Michael Jordan") >= 0 && ImGui::Button("Show Michael Jordan"))
+            ui::set_subject(a, "Michael Jordan");
         return;
     }
 
@@ -164,7 +166,7 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
         if (!middle.empty()) {
             std::string mids;
             for (const std::string& t : middle) mids += (mids.empty() ? "\"" : ", \"") + t + "\"";
-            ui::Note("(b_up %+.2f, plus %+.2f from %s, held constant as in %s.)", bias, rest_owner, mids.c_str(), owner.c_str());
+            ui::Note("(b_up %+.2f; %s adds %+.2f, held at its value for %s)", bias, mids.c_str(), rest_owner, owner.c_str());
         } else if (std::fabs(rest_owner) > 0.05f) {
             ui::Note("(b_up %+.2f, plus %+.2f from the row's other directions.)", bias, rest_owner);
         }
@@ -309,7 +311,10 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             ImVec4 col = ImGui::ColorConvertU32ToFloat4(pre > 0 ? theme::positive() : theme::text());
-            if (p.selected) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, theme::with_alpha(theme::highlight(), 0.35f));
+            if (p.selected) {   // the studied name: highlighted row, plain text for contrast
+                ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, theme::with_alpha(theme::highlight(), 0.35f));
+                col = ImGui::GetStyleColorVec4(ImGuiCol_Text);
+            }
             ImGui::PushID(i);
             ImGui::PushStyleColor(ImGuiCol_Text, col);
             ImGui::Selectable(p.name.c_str(), false, ImGuiSelectableFlags_SpanAllColumns);

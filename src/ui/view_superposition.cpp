@@ -173,14 +173,21 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
     char what[96];
     std::snprintf(what, sizeof what, "%s × %d, step %d of %d,", plot::Grouped(c.n).c_str(), c.d, M.sp.steps_done(), c.steps);
     lab::progress_eta(std::min(1.0f, frac), left, what);
-    char rate_text[32] = "-";
-    if (rate > 0) std::snprintf(rate_text, sizeof rate_text, rate >= 100 ? "%.0f" : "%.3g", rate);
-    lab::caption((std::to_string(int(std::lround(L.meter.fps()))) + " frames/s · " + rate_text + " steps/s · " +
-                  lab::seconds_text(M.sp.last_step_seconds()) + " per step · " +
-                  std::to_string(int(std::lround(M.work_ms_frame))) + " ms of work per frame · kernel " +
-                  M.sp.kernel_name() + " · " + std::to_string(int(std::lround(M.sp.bytes() / 1048576.0))) + " MB")
-                     .c_str());
-
+    if (M.playing || !M.sp.done()) {
+        char rate_text[32] = "-";
+        if (rate > 0) std::snprintf(rate_text, sizeof rate_text, rate >= 100 ? "%.0f" : "%.3g", rate);
+        lab::caption((std::to_string(int(std::lround(L.meter.fps()))) + " frames/s · " + rate_text + " steps/s · " +
+                      std::to_string(int(std::lround(M.work_ms_frame))) + " ms of work per frame · kernel " +
+                      M.sp.kernel_name() + " · " + std::to_string(int(std::lround(M.sp.bytes() / 1048576.0))) + " MB")
+                         .c_str());
+    } else {
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "%d steps in %s while the page drew %.0f frames/s (%s of it computing) · kernel %s · %.0f MB",
+                      M.sp.steps_done(), lab::seconds_text(M.run_wall_ms / 1000).c_str(),
+                      M.run_wall_ms > 0 ? M.run_frames * 1000.0 / M.run_wall_ms : 0.0,
+                      lab::seconds_text(M.run_work_ms / 1000).c_str(), M.sp.kernel_name(), M.sp.bytes() / 1048576.0);
+        lab::caption(buf);
+    }
     if (c.loss == SuperposeLoss::exp) {
         char buf[160];
         std::snprintf(buf, sizeof buf, "Worst-pair loss: soft maximum of cos² with sharpness t = %.0f (%.0f → %.0f), learning rate %.4f.",
