@@ -195,7 +195,7 @@ int run_interference(const Args& a) {
     std::string err;
     InterferenceSweep sweep;
     if (!sweep.reset(fs, ds, cfg, learned, &err)) return fail(err);
-    while (sweep.step(200)) {}
+    while (sweep.step(1e9)) {}
     if (has_flag(a, "--json")) {
         json pts = json::array();
         for (const InterferencePoint& p : sweep.points()) {

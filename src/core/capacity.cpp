@@ -52,7 +52,7 @@ bool validate_capacity_config(const CapacityConfig& c, std::string* err) {
     if (!(c.target > 0.0 && c.target <= 1.0)) { *err = "target accuracy must be in (0, 1]"; return false; }
     if (c.max_runs < 1 || c.max_runs > 100) { *err = "max_runs must be between 1 and 100, got " + std::to_string(c.max_runs); return false; }
     if (!(c.resolution >= 0.0 && c.resolution <= 1.0)) { *err = "resolution must be in [0, 1]"; return false; }
-    if (c.work < 1 || c.work > 1000000) { *err = "work per step must be between 1 and 1,000,000 Adam steps"; return false; }
+    if (!(c.work >= 1e3 && c.work <= 1e12)) { *err = "work per step must be between 10^3 and 10^12 multiply-adds"; return false; }
     if (c.max_subjects < 1 || c.max_subjects > 1000000) { *err = "max_subjects must be between 1 and 1,000,000"; return false; }
     if ((long long)c.max_subjects * c.relations > 1000000) { *err = "max_subjects x relations must be at most 1,000,000 facts"; return false; }
     for (const auto& [d, h] : c.sizes) {
@@ -184,7 +184,7 @@ bool CapacitySweep::step() {
             else finish_size();
         }
     } else {
-        trainer_.step(cfg_.work);
+        trainer_.step(trainer_.steps_for(cfg_.work));
         if (trainer_.done()) finish_run();
     }
     seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -238,7 +238,7 @@ bool InterferenceSweep::reset(const FactSet& fs, const std::vector<int>& ds, con
     return true;
 }
 
-bool InterferenceSweep::step(int work) {
+bool InterferenceSweep::step(double work) {
     if (done_) return false;
     if (!training_) {
         InterferencePoint p;
@@ -253,7 +253,7 @@ bool InterferenceSweep::step(int work) {
         }
         if (!training_) ++next_;
     } else {
-        trainer_.step(std::max(1, work));
+        trainer_.step(trainer_.steps_for(work));
         if (trainer_.done()) {
             InterferencePoint& p = points_.back();
             p.learned_accuracy = trainer_.accuracy();
@@ -280,7 +280,7 @@ std::vector<InterferencePoint> interference_series(const FactSet& fs, const std:
     InterferenceSweep sweep;
     std::string err;
     if (!sweep.reset(fs, ds, learned, with_learned, &err)) return {};
-    while (sweep.step(1000)) {}
+    while (sweep.step(1e10)) {}
     return sweep.points();
 }
 

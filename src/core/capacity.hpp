@@ -1,6 +1,7 @@
 // capacity.hpp: how many facts fit in an MLP block, and how interference grows
 // as d shrinks. Both are sliceable: reset(), then step() once per frame (each
-// call does a bounded number of Adam steps) and read progress() for a bar.
+// call does about `work` multiply-adds: as many Adam steps as fit, at least
+// one) and read progress() for a bar.
 //
 // Capacity, for each (d, hidden) size: synthetic facts (synthetic.hpp) with R
 // relations of C candidates each, so a set of F facts holds F·log2(C) bits.
@@ -31,7 +32,7 @@ struct CapacityConfig {
     double target = 0.99;         // a count is "stored" at accuracy ≥ target
     int max_runs = 10;            // training runs per size
     double resolution = 0.05;     // stop bisecting when (hi − lo) ≤ resolution·lo (or 1 subject)
-    int work = 50;                // Adam steps per step() call
+    double work = 3e7;            // multiply-adds per step() call (~5 ms native, ~15 ms wasm), at least one Adam step
     int max_subjects = 100000;    // the search never goes above this
     bool compare_compiled = true; // also compile the best set and measure its accuracy
     uint64_t seed = 1;            // synthetic facts; the training seed is train.seed
@@ -76,7 +77,7 @@ bool validate_capacity_config(const CapacityConfig& c, std::string* err);
 class CapacitySweep {
 public:
     bool reset(const CapacityConfig& cfg, std::string* err);
-    bool step();                                   // bounded work; returns !done()
+    bool step();                                   // about cfg.work multiply-adds; returns !done()
     bool done() const { return done_; }
     double progress() const;                       // 0..1
     std::string status() const;                    // e.g. "d=64 h=16: 1024 facts, step 400/3000"
@@ -124,7 +125,7 @@ public:
     // learned model at each d (learned.d is ignored); with_learned false: compiled only.
     bool reset(const FactSet& fs, const std::vector<int>& ds, const TrainConfig& learned,
                bool with_learned, std::string* err);
-    bool step(int work = 50);                      // bounded work; returns !done()
+    bool step(double work = 3e7);                  // about `work` multiply-adds; returns !done()
     bool done() const { return done_; }
     double progress() const;
     const std::vector<InterferencePoint>& points() const { return points_; }

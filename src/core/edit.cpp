@@ -74,8 +74,8 @@ Mat key_covariance(const Eigen::Ref<const Mat>& K, float ridge, float* lambda) {
 
 bool rome_update(Mat& W_down, const Eigen::Ref<const Mat>& C, const Eigen::Ref<const Vec>& k,
                  const Eigen::Ref<const Vec>& v_star) {
-    const Mat Cm = C;                                     // (h, h)
-    const Vec u = Cm.ldlt().solve(Vec(k));                // (h)  C⁻¹k*
+    const Eigen::LDLT<Mat> C_ldlt(C);                     // C = L D Lᵀ, (h, h); C is symmetric positive definite
+    const Vec u = C_ldlt.solve(k);                        // (h)  C⁻¹k*
     const float denom = u.dot(k);                         // (C⁻¹k*)ᵀ k*
     if (!(denom > 0.0f) || !u.allFinite()) return false;
     Vec Wk(W_down.rows());                                // (d)

@@ -336,6 +336,12 @@ bool Trainer::reset(const TrainConfig& cfg_in, const FactSet& fs, std::string* e
     order_pos_ = order_.size();                           // shuffle before the first batch
     batch_rng_state_ = cfg.seed ^ 0xB47C4ull;
 
+    double readout = 0;                                   // Σ over facts of candidates
+    for (const auto& facts_of : data_.subject_facts)
+        for (const TrainData::Target& t : facts_of) readout += double(data_.objects[size_t(t.relation)].rows());
+    const double batch_share = cfg.batch > 0 && cfg.batch < n ? double(cfg.batch) / double(n) : 1.0;
+    step_cost_ = batch_share * (5.0 * h * d * double(n) + 2.0 * d * readout);
+
     done_ = false;
     measure_full();                                       // step 0: accuracy of the initial weights
     return true;
@@ -394,6 +400,11 @@ bool Trainer::adam_update(const MlpGrads& g) {
     beta1_t_ = b1t;
     beta2_t_ = b2t;
     return true;
+}
+
+int Trainer::steps_for(double madds) const {
+    const double n = madds / (step_cost_ > 1 ? step_cost_ : 1.0);
+    return n < 1 ? 1 : n > 1e6 ? 1000000 : int(n);
 }
 
 int Trainer::step(int n) {

@@ -122,6 +122,11 @@ public:
     const TrainConfig& config() const { return cfg_; }
     const TrainData& data() const { return data_; }
     long long params() const { return trained_params(cfg_.d, cfg_.hidden, cfg_.train_b_down); }
+    // Multiply-adds of one full-batch Adam step (5 products of h·d·n, plus the
+    // readout and its gradient, 2·d·Σ candidates over facts): lets a caller turn
+    // a time budget into a step count.
+    double step_cost() const { return step_cost_; }
+    int steps_for(double madds) const;            // steps that fit in `madds` multiply-adds, at least 1
 
 private:
     static constexpr size_t kMaxHistory = 8192;
@@ -142,6 +147,7 @@ private:
     uint64_t batch_rng_state_ = 0;
     std::vector<TrainPoint> history_;
     int history_stride_ = 1;
+    double step_cost_ = 1;
     int steps_done_ = 0;
     double accuracy_ = 0, loss_ = 0, seconds_ = 0;
     bool done_ = true, failed_ = false, reached_ = false;

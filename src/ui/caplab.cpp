@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <imgui.h>
+#include "platform/platform.hpp"
 #include "ui/app.hpp"
 
 namespace factlab {
@@ -121,12 +122,13 @@ void caplab_tick(App& a) {
     if (jobs == 0) return;
     // Each running job gets an equal share of the frame's budget; each does
     // small units of work (one Adam step) and checks the clock between them.
-    double share = kFrameWorkMs / jobs;
+    double t0 = platform::now_ms();
+    double share = L.meter.budget() / jobs;
     if (train) {
         Budget b(share);
         int steps = 0;
         while (!b.over() && !L.trainer.done()) steps += L.trainer.step(1);
-        L.meter.add(steps, b.elapsed());
+        L.meter.add(steps, 0);   // the time is added for all jobs below
         if (steps > 0) ++L.learned_version;
     }
     if (sweep) {
@@ -142,6 +144,7 @@ void caplab_tick(App& a) {
         while (!b.over() && L.interf.step(1)) {}
         if (L.interf.done()) L.interf_running = false;
     }
+    L.meter.add(0, platform::now_ms() - t0);
 }
 
 //-----------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <string>
 #include "ui/app.hpp"
 #include "ui/theme.hpp"
 
@@ -17,19 +18,40 @@ static const char* label_end(const char* label) {
     return e;
 }
 
-void caption(const char* text) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::muted()));
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(text);
-    ImGui::PopTextWrapPos();
-    ImGui::PopStyleColor();
+// Wraps at spaces only (ImGui's own wrap also breaks after '.', which splits
+// numbers such as 84.29° across lines), then draws line by line.
+static void wrap_text(const char* text, ImU32 col) {
+    if (col) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(col));
+    float width = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4);
+    std::string line, word;
+    auto flush = [&]() {
+        ImGui::TextUnformatted(line.c_str());
+        line.clear();
+    };
+    auto add_word = [&]() {
+        if (word.empty()) return;
+        std::string tryline = line.empty() ? word : line + " " + word;
+        if (!line.empty() && ImGui::CalcTextSize(tryline.c_str()).x > width) {
+            flush();
+            line = word;
+        } else {
+            line = tryline;
+        }
+        word.clear();
+    };
+    for (const char* p = text; *p; ++p) {
+        if (*p == ' ') add_word();
+        else if (*p == '\n') { add_word(); flush(); }
+        else word += *p;
+    }
+    add_word();
+    if (!line.empty()) flush();
+    if (col) ImGui::PopStyleColor();
 }
 
-void note(const char* text) {
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(text);
-    ImGui::PopTextWrapPos();
-}
+void caption(const char* text) { wrap_text(text, theme::muted()); }
+
+void note(const char* text) { wrap_text(text, 0); }
 
 void text_wrapped_colored(ImU32 col, const char* fmt, ...) {
     char buf[1024];
@@ -37,11 +59,7 @@ void text_wrapped_colored(ImU32 col, const char* fmt, ...) {
     va_start(ap, fmt);
     std::vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(col));
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(buf);
-    ImGui::PopTextWrapPos();
-    ImGui::PopStyleColor();
+    wrap_text(buf, col);
 }
 
 void same_line_if_fits(float width) {

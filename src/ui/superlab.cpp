@@ -250,12 +250,14 @@ static void sync_sphere(App& a, SphereRun& S) {
     S.playing = true;
 }
 
-static void work_sphere(SphereRun& S, double budget_ms) {
+static void work_sphere(SphereRun& S, double budget_ms, double frame_ms) {
     Budget b(budget_ms);
     if (S.playing) {
-        // A couple of steps per frame, so the reader sees the points spread out
-        // (all at once when the reader asked for reduced motion).
-        int per_frame = platform::prefers_reduced_motion() ? (1 << 30) : 2;
+        // Spread over about 3 s, whatever the frame rate, so the reader sees the
+        // points move apart (all at once when the reader asked for reduced motion).
+        int per_frame = platform::prefers_reduced_motion()
+                            ? (1 << 30)
+                            : std::max(1, int(std::ceil(S.sp.config().steps * frame_ms / 3000.0)));
         if (S.sp.work(b.left(), per_frame) < 0) S.playing = false;
         const SuperposeStats& st = S.sp.compute_stats();
         if (S.sp.done()) {
@@ -310,9 +312,11 @@ void superlab_tick(App& a) {
     double w_main = main_on ? 3 : 0, w_fit = fit_on ? 1 : 0, w_sphere = sphere_on ? 0.5 : 0;
     double total = w_main + w_fit + w_sphere;
     if (total <= 0) return;
-    if (main_on) work_main(M, kFrameWorkMs * w_main / total);
-    if (fit_on) work_fit(a, L.fit, kFrameWorkMs * w_fit / total);
-    if (sphere_on) work_sphere(L.sphere, kFrameWorkMs * w_sphere / total);
+    double budget = L.meter.budget(), t0 = platform::now_ms();
+    if (main_on) work_main(M, budget * w_main / total);
+    if (fit_on) work_fit(a, L.fit, budget * w_fit / total);
+    if (sphere_on) work_sphere(L.sphere, budget * w_sphere / total, L.meter.frame_ms);
+    L.meter.add(0, platform::now_ms() - t0);
 }
 
 }  // namespace factlab

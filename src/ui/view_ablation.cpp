@@ -188,9 +188,7 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
         ImGui::BeginChild("broken", ImVec2(0, list_h), false);
         for (const Broken& b : g_cache.broken) {
             const Fact& F = facts.facts[size_t(b.fact)];
-            ImGui::PushTextWrapPos(0.0f);
-            ImGui::Text("%s, %s: %s → %s", F.subject.c_str(), F.relation.c_str(), F.object.c_str(), b.now.c_str());
-            ImGui::PopTextWrapPos();
+            lab::text_wrapped_colored(0, "%s, %s: %s → %s", F.subject.c_str(), F.relation.c_str(), F.object.c_str(), b.now.c_str());
         }
         if (broken_total > int(g_cache.broken.size())) ImGui::TextDisabled("and %d more", broken_total - int(g_cache.broken.size()));
         ImGui::EndChild();

@@ -92,9 +92,8 @@ void draw_learning(App& a, const ViewCtx& ctx) {
     if (L.playing)
         ImGui::TextDisabled("%.0f Adam steps/s · %.0f frames/s", rate, L.meter.fps());
     else
-        ImGui::TextDisabled("%d Adam steps in %s of computing (%.0f per second) · %.0f frames/s", t.steps_done(),
-                            lab::seconds_text(t.seconds()).c_str(), t.seconds() > 0 ? t.steps_done() / t.seconds() : 0.0,
-                            L.meter.fps());
+        ImGui::TextDisabled("%d Adam steps in %s of computing · %.0f frames/s", t.steps_done(),
+                            t.seconds() < 0.05 ? "under 0.1 s" : lab::seconds_text(t.seconds()).c_str(), L.meter.fps());
     {
         long long learned = t.params();
         long long compiled = (long long)subjects * (2LL * c.d + 1);
@@ -259,7 +258,9 @@ void draw_sweep(App& a, const ViewCtx& ctx) {
     float p = float(S.progress());
     double left = (p > 0.02f && !S.done()) ? S.seconds() * (1.0 - p) / p * std::max(1.0, L.meter.frame_ms / kFrameWorkMs) : -1;
     lab::progress_eta(p, L.sweep_running ? left : -1, "Sweep");
-    lab::caption(S.done() ? ("Done in " + lab::seconds_text(S.seconds()) + " of computing.").c_str() : S.status().c_str());
+    lab::caption(S.done() ? ("Done in " + (S.seconds() < 0.05 ? std::string("under 0.1 s") : lab::seconds_text(S.seconds())) +
+                             " of computing.").c_str()
+                          : S.status().c_str());
 
     // Accuracy against the number of facts, one colour per size.
     const auto& res = S.results();
@@ -270,9 +271,15 @@ void draw_sweep(App& a, const ViewCtx& ctx) {
     float ph = std::max(fs * 8, std::min(fs * 11, ctx.height * 0.32f));
     PlotPair pp(ph);
     y_label_space();
+    // y from a little under the worst run, so 99% vs 98% is visible.
+    double amin = 1.0;
+    for (const auto& r : res)
+        for (const auto& run : r.runs) amin = std::min(amin, run.accuracy);
+    double ylo = std::max(0.0, std::min(0.9, std::floor((amin - 0.02) * 20) / 20));
     if (plot::Begin("sweep_acc", ImVec2(pp.w, pp.h), {std::max(1.0, fmin * 0.6), fmax * 1.6, "facts (log)", true},
-                    {0, 1.05, "accuracy"})) {
-        plot::HLine(cfg.target, theme::muted(), "99%");
+                    {ylo, 1.005, "accuracy"})) {
+        plot::HLine(cfg.target, theme::muted());
+        plot::Label(std::max(1.0, fmin * 0.6), cfg.target, "99%", theme::muted(), ImVec2(4, 2));
         for (size_t i = 0; i < res.size(); ++i) {
             std::vector<float> xs, ys;
             for (const auto& run : res[i].runs) { xs.push_back(float(run.facts)); ys.push_back(float(run.accuracy)); }
@@ -290,7 +297,8 @@ void draw_sweep(App& a, const ViewCtx& ctx) {
     }
     if (plot::Begin("sweep_bits", ImVec2(pp.w, pp.h), {pmin * 0.5, pmax * 2, "trained weights (log)", true},
                     {0, bmax, "bits per weight"})) {
-        plot::HLine(kAllenZhuLiBitsPerParam, theme::muted(), "2 bits/weight (Allen-Zhu & Li)");
+        plot::HLine(kAllenZhuLiBitsPerParam, theme::muted());
+        plot::Label(pmin * 0.5, kAllenZhuLiBitsPerParam, "2 bits/weight (Allen-Zhu & Li)", theme::muted(), ImVec2(4, 2));
         for (size_t i = 0; i < res.size(); ++i) {
             const auto& r = res[i];
             if (r.best_facts <= 0) continue;

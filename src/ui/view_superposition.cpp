@@ -233,15 +233,10 @@ std::string cos_angle(double c) {
 void row(const char* name, const std::string& value, ImU32 col = 0) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(name);
-    ImGui::PopTextWrapPos();
+    lab::note(name);
     ImGui::TableNextColumn();
-    if (col) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(col));
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(value.c_str());
-    ImGui::PopTextWrapPos();
-    if (col) ImGui::PopStyleColor();
+    if (col) lab::text_wrapped_colored(col, "%s", value.c_str());
+    else lab::note(value.c_str());
 }
 
 void draw_worst(App& a, const ViewCtx& ctx) {

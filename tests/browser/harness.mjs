@@ -185,10 +185,23 @@ export async function reloadPage(page, { settle = 8 } = {}) {
 export function safeName(s) { return String(s).replace(/[^A-Za-z0-9_.-]+/g, "_").slice(0, 80); }
 
 // Screenshot of a page or locator; saved to artifacts/browser/NAME.png and decoded.
+// A locator is shot as a clip of the page (same pixels): Playwright's element
+// screenshots wait for stability and are 3-5x slower under SwiftShader.
 export async function shoot(target, name, options = {}) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${safeName(name)}.png`);
-  const buf = await target.screenshot({ path: file, animations: "allow", ...options });
+  let buf;
+  if (typeof target.boundingBox === "function" && typeof target.page === "function") {
+    const b = await target.boundingBox();
+    assert.ok(b && b.width > 0 && b.height > 0, `${name}: the element has no box to screenshot`);
+    const vp = target.page().viewportSize() || { width: 1e9, height: 1e9 };
+    const x = Math.max(0, Math.floor(b.x)), y = Math.max(0, Math.floor(b.y));
+    const clip = { x, y, width: Math.max(1, Math.min(vp.width, Math.ceil(b.x + b.width)) - x),
+      height: Math.max(1, Math.min(vp.height, Math.ceil(b.y + b.height)) - y) };
+    buf = await target.page().screenshot({ path: file, clip, animations: "allow", ...options });
+  } else {
+    buf = await target.screenshot({ path: file, animations: "allow", ...options });
+  }
   const img = decodePng(buf);
   return { file, img, stats: imageStats(img) };
 }

@@ -222,7 +222,7 @@ TEST_CASE("train: the capacity sweep is sliceable and finds a stored count") {
     c.candidates = 16;
     c.max_runs = 5;
     c.train.steps = 600;
-    c.work = 40;
+    c.work = 2e5;
     CapacitySweep s;
     std::string err;
     REQUIRE(s.reset(c, &err));
