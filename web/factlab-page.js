@@ -149,9 +149,12 @@
   });
   var mouseDownOnCanvas = false;
   canvas.addEventListener("mousedown", function () { mouseDownOnCanvas = true; });
-  window.addEventListener("keydown", function (e) {
+  // Keys: ImGui activates a focused button on press or on release.
+  function keyGesture(e) {
     if (e.target === canvas || e.target === document.body || e.target === kbd) gestureFrame();
-  });
+  }
+  window.addEventListener("keydown", keyGesture);
+  window.addEventListener("keyup", keyGesture);
 
   // ---- [4] focus, paste ---------------------------------------------------
   // Inside an iframe, keys reach factlab only when it has focus: take it on press.

@@ -52,7 +52,7 @@ bool validate_capacity_config(const CapacityConfig& c, std::string* err) {
     if (!(c.target > 0.0 && c.target <= 1.0)) { *err = "target accuracy must be in (0, 1]"; return false; }
     if (c.max_runs < 1 || c.max_runs > 100) { *err = "max_runs must be between 1 and 100, got " + std::to_string(c.max_runs); return false; }
     if (!(c.resolution >= 0.0 && c.resolution <= 1.0)) { *err = "resolution must be in [0, 1]"; return false; }
-    if (!(c.work >= 1e3 && c.work <= 1e12)) { *err = "work per step must be between 10^3 and 10^12 multiply-adds"; return false; }
+    if (!(c.work >= 1 && c.work <= 1e12)) { *err = "work per step must be between 1 and 10^12 multiply-adds"; return false; }
     if (c.max_subjects < 1 || c.max_subjects > 1000000) { *err = "max_subjects must be between 1 and 1,000,000"; return false; }
     if ((long long)c.max_subjects * c.relations > 1000000) { *err = "max_subjects x relations must be at most 1,000,000 facts"; return false; }
     for (const auto& [d, h] : c.sizes) {

@@ -32,7 +32,7 @@ struct CapacityConfig {
     double target = 0.99;         // a count is "stored" at accuracy ≥ target
     int max_runs = 10;            // training runs per size
     double resolution = 0.05;     // stop bisecting when (hi − lo) ≤ resolution·lo (or 1 subject)
-    double work = 3e7;            // multiply-adds per step() call (~5 ms native, ~15 ms wasm), at least one Adam step
+    double work = 3e7;            // multiply-adds per step() call (~5 ms native, ~15 ms wasm); always at least one Adam step
     int max_subjects = 100000;    // the search never goes above this
     bool compare_compiled = true; // also compile the best set and measure its accuracy
     uint64_t seed = 1;            // synthetic facts; the training seed is train.seed

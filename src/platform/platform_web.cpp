@@ -171,6 +171,12 @@ extern "C" void factlab_frame_now() {
     busy = true;
     host::render_frame();
     web_after_frame();
+    // A click faster than a frame: that frame saw the press (ImGui keeps it
+    // down for one frame), so one more frame lets ImGui see the release.
+    if (ImGui::GetIO().MouseDown[0] && glfwGetMouseButton(host::window(), GLFW_MOUSE_BUTTON_LEFT) != GLFW_PRESS) {
+        host::render_frame();
+        web_after_frame();
+    }
     busy = false;
 }
 

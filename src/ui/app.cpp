@@ -221,6 +221,10 @@ void App::frame() {
         share::draw_top_bar(*this, cur);                  // labs, tour, theme, links (share.cpp)
         ImGui::Separator();
         ImGui::BeginChild("##grid", ImVec2(0, 0), false);
+        // A view chosen from outside the grid (a link, the tour, a host page) is scrolled into sight.
+        static std::string shown_view;
+        bool reveal = cur && shown_view != cur->id && !ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows);
+        if (cur) shown_view = cur->id;
         float W = ImGui::GetContentRegionAvail().x;
         float fs = ImGui::GetFontSize();
         int cols = W >= fs * 95 ? 3 : W >= fs * 52 ? 2 : 1;
@@ -233,6 +237,7 @@ void App::frame() {
             float h = v.height * fs / 16.0f;
             if (col > 0) ImGui::SameLine(0, gap);
             draw_view_frame(*this, v, ImVec2(cw, h), false, true, &v == cur);
+            if (reveal && &v == cur) ImGui::SetScrollHereY(0.0f);
             row_h = std::max(row_h, h);
             if (++col == cols) { col = 0; row_h = 0; }
         }

@@ -24,7 +24,7 @@ TrainConfig caplab_train_config(const App& a) {
     c.hidden = int(a.state.get_int("cap_h", kCapH, 2, 1024));
     c.steps = int(a.state.get_int("cap_steps", kCapSteps, 10, 20000));
     c.lr = float(a.state.get_float("cap_lr", kCapLr, 0.001, 0.2));
-    c.seed = uint64_t(a.state.get_int("cap_seed", 1, 0, 1000000000));
+    c.seed = uint64_t(a.state.get_int("cap_seed", 1, 0, 999));
     c.embed_seed = c.seed;   // the compiled model uses the same directions
     return c;
 }
@@ -141,7 +141,7 @@ void caplab_tick(App& a) {
     }
     if (interf) {
         Budget b(share);
-        while (!b.over() && L.interf.step(1)) {}
+        while (!b.over() && L.interf.step(1e6)) {}   // ~1e6 multiply-adds (at least one Adam step) per call
         if (L.interf.done()) L.interf_running = false;
     }
     L.meter.add(0, platform::now_ms() - t0);

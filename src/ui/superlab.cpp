@@ -28,9 +28,9 @@ SuperposeConfig superlab_config(const App& a) {
     SuperposeLoss loss = SuperposeLoss::video;
     if (!parse_superpose_loss(a.state.get("sp_loss", "video"), &loss)) loss = SuperposeLoss::video;
     c.loss = loss;
-    c.lr = float(a.state.get_float("sp_lr", 0.01, 1e-4, 1.0));
+    c.lr = float(a.state.get_float("sp_lr", 0.01, 0.0005, 0.2));
     c.steps = int(a.state.get_int("sp_steps", 250, 1, 5000));
-    c.seed = uint64_t(a.state.get_int("sp_seed", 1, 0, 1000000000));
+    c.seed = uint64_t(a.state.get_int("sp_seed", 1, 0, 999));
     c.memory_cap_bytes = 256.0 * 1024 * 1024;   // the page's heap grows; keep a run well under it
     return c;
 }
@@ -129,6 +129,16 @@ const std::vector<int>& fit_dims() {
     static const std::vector<int> ds = {2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64};
     return ds;
 }
+const std::vector<float>& fit_tolerances() {
+    static const std::vector<float> t = {1, 2, 5, 10, 15, 20, 30, 45};
+    return t;
+}
+double fit_tol(const App& a) {
+    double want = a.state.get_float("sp_tol", 10.0, 0.5, 45.0), best = 10.0;
+    for (float t : fit_tolerances())
+        if (std::fabs(t - want) < std::fabs(best - want)) best = t;
+    return best;
+}
 int fit_tol_key(double tol_deg) { return int(std::lround(tol_deg * 10)); }
 
 constexpr int kFitSteps = 200;             // per trial, the worst-pair loss
@@ -199,7 +209,7 @@ static void fit_result(FitJob& F) {
 
 static bool fit_pending(App& a, const FitJob& F) {
     if (F.active) return true;
-    int tol10 = fit_tol_key(a.state.get_float("sp_tol", 10.0, 0.5, 45.0));
+    int tol10 = fit_tol_key(fit_tol(a));
     for (int d : fit_dims()) {
         auto it = F.points.find({d, tol10});
         if (it == F.points.end() || !it->second.finished) return true;
@@ -208,7 +218,7 @@ static bool fit_pending(App& a, const FitJob& F) {
 }
 
 static void work_fit(App& a, FitJob& F, double budget_ms) {
-    int tol10 = fit_tol_key(a.state.get_float("sp_tol", 10.0, 0.5, 45.0));
+    int tol10 = fit_tol_key(fit_tol(a));
     if (F.active && F.cur.second != tol10) F.active = false;    // the tolerance changed: drop the trial
     Budget b(budget_ms);
     while (!b.over()) {

@@ -109,6 +109,8 @@ void superlab_restart(App& a);                    // fresh random vectors, same 
 
 // "How many fit": the tolerances offered and the widths measured.
 const std::vector<int>& fit_dims();
+const std::vector<float>& fit_tolerances();       // degrees: 1, 2, 5, 10, 15, 20, 30, 45
+double fit_tol(const App& a);                     // sp_tol snapped to the nearest offered tolerance
 int fit_tol_key(double tol_deg);                  // tol in 0.1° units
 constexpr int kSphereTableMax = 16;
 

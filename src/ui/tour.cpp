@@ -62,7 +62,7 @@ static const Step kSteps[] = {
      "GPT-3's vectors have 12,288 dimensions and each of its MLPs has 49,152 neurons. W_up and W_down hold "
      "603,979,776 weights each, about 1.2 billion per block. With 96 layers that makes about 116 billion "
      "weights: two thirds of GPT-3's 175 billion parameters are in MLP blocks.",
-     "view=params&preset=gpt3", ""},
+     "view=params", "pd,ph,pl"},
     {"More ideas than dimensions",
      "A space with d dimensions has room for only d exactly perpendicular directions, but for far more that "
      "are nearly perpendicular, and the count grows exponentially with d. A model can give each feature an "
@@ -74,7 +74,7 @@ static const Step kSteps[] = {
      "degrees. That is impossible: the Welch bound forces some pair to 84.29 degrees or closer, and the "
      "Levenshtein bound to 81.95 degrees. The loss used there pushed a few pairs to nearly parallel, hidden in "
      "the tails of the histogram. The worst pair is the one that matters, so it is shown next to the bounds.",
-     "view=fit", ""},
+     "view=worst-pair", ""},
     {"How many facts fit?",
      "An MLP's capacity for facts grows in proportion to its number of parameters (Nichani, Lee and Bietti, "
      "2024); language models store about 2 bits of knowledge per parameter (Allen-Zhu and Li, 2024). Train a "
@@ -84,7 +84,7 @@ static const Step kSteps[] = {
      "If a fact lives in W_down, it can be edited there. ROME (Meng et al. 2022) changes one fact with a single "
      "rank-one update. Make Michael Jordan play baseball (he briefly did, in 1994) and check what else "
      "changed. That is the end of the tour: every view is yours to explore.",
-     "view=edit&subject=Michael%20Jordan", "neuron,gate_bias"},
+     "view=edit&ed_subject=Michael%20Jordan&ed_relation=sport&ed_object=baseball&ed_on=1", ""},
 };
 
 int step_count() { return int(sizeof kSteps / sizeof kSteps[0]); }
@@ -104,8 +104,10 @@ static void apply(App& a, int n, bool only_absent) {
     const Step& s = step(n);
     State want;
     parse_query(s.state, &want, nullptr);
-    for (const auto& [k, v] : want.items())
+    for (const auto& [k, v] : want.items()) {
+        if (k == "view" && !find_view(v)) continue;       // a view this build does not have
         if (!only_absent || !a.state.has(k)) a.state.set(k, v);
+    }
     if (!only_absent) {
         std::string keys = s.clear;
         size_t at = 0;
@@ -137,6 +139,29 @@ std::string step_link(int n) {
 //-----------------------------------------------------------------------------
 // [SECTION] The card
 //-----------------------------------------------------------------------------
+// Wrapped text that breaks only at spaces: ImGui's own wrapping also breaks
+// after commas, which splits numbers such as 603,979,776.
+static void words(const char* text) {
+    float right = ImGui::GetContentRegionMax().x;
+    float space = ImGui::CalcTextSize(" ").x;
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, ImGui::GetStyle().ItemSpacing.y * 0.5f));
+    bool first = true;
+    const char* p = text;
+    while (*p) {
+        const char* end = std::strchr(p, ' ');
+        if (!end) end = p + std::strlen(p);
+        float w = ImGui::CalcTextSize(p, end).x;
+        if (!first) {
+            ImGui::SameLine(0, space);
+            if (ImGui::GetCursorPosX() + w > right) ImGui::NewLine();
+        }
+        ImGui::TextUnformatted(p, end);
+        first = false;
+        p = *end ? end + 1 : end;
+    }
+    ImGui::PopStyleVar();
+}
+
 static bool key_pressed(int imgui_key) {
     ImGuiIO& io = ImGui::GetIO();
     return !io.WantTextInput && ImGui::IsKeyPressed(ImGui::GetKeyIndex(imgui_key), false);
@@ -182,15 +207,9 @@ static void draw_card(App& a) {
     ImGui::PopStyleColor();
     ImGuiIO& io = ImGui::GetIO();
     if (io.Fonts->Fonts.Size > 1) ImGui::PushFont(io.Fonts->Fonts[1]);
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(s.title);
-    ImGui::PopTextWrapPos();
+    words(s.title);
     if (io.Fonts->Fonts.Size > 1) ImGui::PopFont();
-    if (show_body) {
-        ImGui::PushTextWrapPos(0);
-        ImGui::TextUnformatted(s.body);
-        ImGui::PopTextWrapPos();
-    }
+    if (show_body) words(s.body);
     ImGui::Spacing();
     ImGui::BeginDisabled(n <= 1);
     if (ImGui::Button("< Back")) go(a, n - 1);

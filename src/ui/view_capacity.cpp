@@ -183,7 +183,7 @@ CapacityConfig sweep_config(const App& a) {
     cfg.sizes = sizes;
     cfg.candidates = kCandidateCounts[a.state.get_int("cap_cand", 1, 0, 2)];
     cfg.relations = int(a.state.get_int("cap_rel", 4, 1, 8));
-    cfg.work = 1;   // Adam steps per CapacitySweep::step(): one, so the frame budget holds
+    cfg.work = 1e6;   // multiply-adds per CapacitySweep::step() (at least one Adam step): small, so the frame budget holds
     return cfg;
 }
 

@@ -25,8 +25,7 @@
 namespace factlab {
 namespace {
 
-const float kTols[] = {1, 2, 5, 10, 15, 20, 30, 45};
-const char* const kTolNames[] = {"±1°", "±2°", "±5°", "±10°", "±15°", "±20°", "±30°", "±45°"};
+const char* const kTolNames[] = {"±1°", "±2°", "±5°", "±10°", "±15°", "±20°", "±30°", "±45°"};   // fit_tolerances()
 constexpr int kTolCount = 8;
 
 struct Curves {
@@ -74,11 +73,12 @@ void draw_fit(App& a, const ViewCtx& ctx) {
     FitJob& F = L.fit;
     F.visible_frame = ImGui::GetFrameCount();
     float fs = ImGui::GetFontSize();
-    double tol = a.state.get_float("sp_tol", 10.0, 0.5, 45.0);
+    const std::vector<float>& tols = fit_tolerances();
+    double tol = fit_tol(a);
     bool wide = a.state.get_bool("sp_fitwide", false);
     int tol_i = 3;
     for (int i = 0; i < kTolCount; ++i)
-        if (std::fabs(kTols[i] - tol) < 1e-3) tol_i = i;
+        if (std::fabs(tols[i] - tol) < 1e-3) tol_i = i;
 
     if (ctx.controls) {
         lab::caption("How many directions can all sit within a tolerance of 90°? Limits, constructions, and dots "
@@ -87,8 +87,8 @@ void draw_fit(App& a, const ViewCtx& ctx) {
             lab::next_control();
             ImGui::SetNextItemWidth(-ImGui::CalcTextSize("tolerance").x - ImGui::GetStyle().ItemInnerSpacing.x);
             if (ImGui::Combo("tolerance", &tol_i, kTolNames, kTolCount)) {
-                a.state.set_float("sp_tol", kTols[tol_i]);
-                tol = kTols[tol_i];
+                a.state.set_float("sp_tol", tols[tol_i]);
+                tol = tols[tol_i];
             }
             lab::next_control();
             if (ImGui::Checkbox("up to d = 1,000,000", &wide)) a.state.set_bool("sp_fitwide", wide);

@@ -89,6 +89,12 @@ void histogram(const char* id, float height, const std::vector<uint64_t>& now, c
     plot::End();
 }
 
+std::string mb_text(double bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, bytes < 10 * 1048576.0 ? "%.1f MB" : "%.0f MB", bytes / 1048576.0);
+    return buf;
+}
+
 std::string hist_csv(const SuperposeStats& s) {
     std::string out = "histogram,angle_lo_deg,angle_hi_deg,pairs\n";
     char buf[96];
@@ -178,14 +184,14 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
         if (rate > 0) std::snprintf(rate_text, sizeof rate_text, rate >= 100 ? "%.0f" : "%.3g", rate);
         lab::caption((std::to_string(int(std::lround(L.meter.fps()))) + " frames/s · " + rate_text + " steps/s · " +
                       std::to_string(int(std::lround(M.work_ms_frame))) + " ms of work per frame · kernel " +
-                      M.sp.kernel_name() + " · " + std::to_string(int(std::lround(M.sp.bytes() / 1048576.0))) + " MB")
+                      M.sp.kernel_name() + " · " + mb_text(M.sp.bytes()))
                          .c_str());
     } else {
         char buf[200];
-        std::snprintf(buf, sizeof buf, "%d steps in %s while the page drew %.0f frames/s (%s of it computing) · kernel %s · %.0f MB",
+        std::snprintf(buf, sizeof buf, "%d steps in %s while the page drew %.0f frames/s (%s of it computing) · kernel %s · %s",
                       M.sp.steps_done(), lab::seconds_text(M.run_wall_ms / 1000).c_str(),
                       M.run_wall_ms > 0 ? M.run_frames * 1000.0 / M.run_wall_ms : 0.0,
-                      lab::seconds_text(M.run_work_ms / 1000).c_str(), M.sp.kernel_name(), M.sp.bytes() / 1048576.0);
+                      lab::seconds_text(M.run_work_ms / 1000).c_str(), M.sp.kernel_name(), mb_text(M.sp.bytes()).c_str());
         lab::caption(buf);
     }
     if (c.loss == SuperposeLoss::exp) {

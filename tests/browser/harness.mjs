@@ -69,6 +69,8 @@ export async function startServer(dir = site()) {
       { stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => { stderr += d; });
+    const reap = () => { try { child.kill("SIGKILL"); } catch {} };
+    process.once("exit", reap);                 // never leave a server behind, even on a crash
     const ok = await new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), 10000);
       child.stdout.on("data", (d) => { if (String(d).includes("serving")) { clearTimeout(timer); resolve(true); } });

@@ -113,5 +113,32 @@ describe("URL round trip", () => {
     log(`hostile hash: state is now ${await page.evaluate(() => window.factlab.getState().slice(0, 200))}`);
   });
 
+  // The tour's permalinks (issue #5, docs/embed.md "The guided tour"): #tour=N
+  // opens step N with its view; the views are those of the docs' table.
+  const TOUR_VIEWS = ["lookup", "block", "neurons", "and-gate", "and-gate", "block", "lookup", "params",
+    "superposition", "fit", "capacity", "edit"];
+  it("every tour step has a permalink (#tour=N) that opens that step and its view", async () => {
+    await setup();
+    const views = (await page.evaluate(() => window.factlab.views())).map((v) => v.id);
+    const seen = [];
+    for (let n = 1; n <= TOUR_VIEWS.length; ++n) {
+      await page.goto("about:blank");
+      await openPage(S.context, S.url(`index.html#tour=${n}`), { page, settle: 4 });
+      const r = await page.evaluate(() => window.factlab.message({ type: "factlab:get" }));
+      const st = parseQuery(r.state);
+      seen.push(`${n}:${r.view}`);
+      assert.equal(st.tour, String(n), `#tour=${n}: the state says tour=${st.tour}`);
+      const want = TOUR_VIEWS[n - 1];
+      if (views.includes(want)) assert.equal(r.view, want, `#tour=${n} shows view '${r.view}', docs/embed.md says '${want}'`);
+      else log(`!!! #tour=${n}: docs/embed.md names view '${want}', which is not registered; the step shows '${r.view}'`);
+      if (n === 1 || n === 5 || n === 8 || n === 12) await expectNotBlank(page, `state-tour-${n}`);
+    }
+    log(`tour steps -> views: ${seen.join(" ")}`);
+    await page.goto("about:blank");
+    await openPage(S.context, S.url("index.html#tour=999"), { page, settle: 2 });
+    const last = parseQuery(await page.evaluate(() => window.factlab.getState()));
+    assert.ok(Number(last.tour) >= 1 && Number(last.tour) <= 99, `#tour=999 gave tour=${last.tour}`);
+  });
+
   it("logged no console errors", async () => { await setup(); expectNoErrors(w, "URL round trip"); });
 });

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <string>
 #include "core/capacity.hpp"
 #include "core/io.hpp"
@@ -168,7 +169,10 @@ TEST_CASE("train: a trained model round-trips through save_model / load_model") 
     Trainer t;
     std::string err;
     REQUIRE(train_model(c, fs, &t, &err));
-    const std::string dir = "factlab_test_train_model";
+    // A fresh folder under the system's temporary directory (never the working tree).
+    const std::string dir = (std::filesystem::temp_directory_path() / "factlab_test_train_model").string();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
     REQUIRE_MESSAGE(save_model(dir, t.model(), &err), err);
     Model back;
     REQUIRE_MESSAGE(load_model(dir, &back, &err), err);
@@ -178,6 +182,7 @@ TEST_CASE("train: a trained model round-trips through save_model / load_model") 
     CHECK(back.tokens == t.model().tokens);
     CHECK(back.objects == t.model().objects);
     CHECK(evaluate(back, fs).correct == evaluate(t.model(), fs).correct);
+    std::filesystem::remove_all(dir, ec);
 }
 
 TEST_CASE("train: mini-batches learn too") {
