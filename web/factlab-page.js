@@ -101,11 +101,17 @@
     if (pendingCopy === null) return;
     var text = pendingCopy;
     pendingCopy = null;
-    if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext) {
+    if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext && clipboardAllowed()) {
       navigator.clipboard.writeText(text).then(null, function () { if (!legacyCopy(text)) showCopyBox(text); });
     } else if (!legacyCopy(text)) {
       showCopyBox(text);
     }
+  }
+  // An iframe without allow="clipboard-write" may not use the Clipboard API
+  // (asking anyway logs an error): go straight to the older way.
+  function clipboardAllowed() {
+    var pp = document.permissionsPolicy || document.featurePolicy;
+    try { return !pp || !pp.allowsFeature || pp.allowsFeature("clipboard-write"); } catch (e) { return true; }
   }
   function legacyCopy(text) {
     var ta = document.createElement("textarea");
@@ -283,7 +289,6 @@
   // field, a hidden <input> takes focus (the keyboard opens) and its typing is
   // passed on as key events; physical keyboards go straight to GLFW as usual.
   var kbd = document.getElementById("kbd");
-  var imeKey = false;
   function maybeShowKeyboard() {
     var f = exp("factlab_wants_text");
     if (f && f() && document.activeElement !== kbd) { kbd.value = ""; kbd.focus({ preventScroll: true }); watchKeyboard(); }
@@ -297,16 +302,26 @@
   function key(type, code, chr) {
     window.dispatchEvent(new KeyboardEvent(type, { keyCode: code, which: code, charCode: chr || 0, bubbles: true, cancelable: true }));
   }
-  kbd.addEventListener("keydown", function (e) { imeKey = e.keyCode === 229 || e.key === "Unidentified"; });
+  function tapKey(code) {     // ImGui 1.86 reads keys as held or not: hold it for one frame
+    key("keydown", code);
+    gestureFrame();
+    key("keyup", code);
+  }
+  // A real key (keydown with a key code) reaches GLFW itself; text that arrives
+  // without one (on-screen keyboards, IMEs: key code 229, or no keydown at all) is passed on.
+  var realKeyAt = -1e9;
+  kbd.addEventListener("keydown", function (e) {
+    if (e.keyCode !== 229 && e.key !== "Unidentified" && e.key !== "Process") realKeyAt = performance.now();
+  });
   kbd.addEventListener("input", function (e) {
-    if (!imeKey) { kbd.value = ""; return; }        // a physical key: GLFW already has it
-    if (e.inputType && e.inputType.indexOf("delete") === 0) { key("keydown", 8); key("keyup", 8); }
+    if (performance.now() - realKeyAt < 100) { kbd.value = ""; return; }   // GLFW already has it
+    if (e.inputType && e.inputType.indexOf("delete") === 0) tapKey(8);
     var text = e.data || "";
     for (var i = 0; i < text.length; ++i) key("keypress", 0, text.charCodeAt(i));
     kbd.value = "";
   });
-  kbd.addEventListener("keyup", function (e) {
-    if (e.keyCode === 13 || e.key === "Enter") { key("keydown", 13); key("keyup", 13); gestureFrame(); }
+  kbd.addEventListener("keyup", function (e) {      // Enter from an on-screen keyboard
+    if ((e.keyCode === 13 || e.key === "Enter") && performance.now() - realKeyAt > 1000) tapKey(13);
   });
 
   // ---- [7] host pages: postMessage (docs/embed.md) ---------------------------
@@ -380,10 +395,14 @@
       document.body.appendChild(a); a.click(); a.remove();
       setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
     },
-    pickFile: function () {
+    pickFile: function () {            // called inside a click's gesture (factlab_frame_now)
+      var old = document.getElementById("facts-input");
+      if (old) old.remove();
       var input = document.createElement("input");
-      input.type = "file"; input.accept = ".csv,text/csv,text/plain";
-      input.onchange = function () { if (input.files[0]) readFacts(input.files[0]); };
+      input.type = "file"; input.accept = ".csv,text/csv,text/plain"; input.id = "facts-input";
+      input.style.cssText = "position:fixed;left:-9999px;top:0";
+      input.onchange = function () { if (input.files[0]) readFacts(input.files[0]); input.remove(); };
+      document.body.appendChild(input);       // some browsers open pickers only for attached inputs
       input.click();
     },
     postToHost: function (json) {

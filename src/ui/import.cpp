@@ -87,7 +87,7 @@ static void draw_import_overlay(App& a) {
     ImGui::Text("The facts in use are kept: %s (%zu facts).", a.facts_source.c_str(), a.facts.facts.size());
     ImGui::PopTextWrapPos();
     size_t n = a.facts_errors.size();
-    float rows = float(std::min<size_t>(n, 8));
+    float rows = float(std::min<size_t>(n, 5)) * 2.0f;     // a reason may wrap to two lines
     ImGui::BeginChild("##errors", ImVec2(0, rows * ImGui::GetTextLineHeightWithSpacing() + fs * 0.8f), true);
     for (size_t i = 0; i < n && i < 500; ++i) {
         const ParseIssue& e = a.facts_errors[i];

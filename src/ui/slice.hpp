@@ -14,7 +14,7 @@ namespace factlab {
 
 // Work per frame: about 12 ms leaves time to draw at 30-60 frames per second.
 constexpr double kFrameWorkMs = 12.0;
-constexpr double kFrameWorkMaxMs = 40.0;
+constexpr double kFrameWorkMaxMs = 30.0;
 
 struct Budget {
     double start_ms = 0, limit_ms = kFrameWorkMs;
@@ -47,13 +47,13 @@ struct Meter {
     }
     void add(double units, double ms) { pending_units += units; pending_ms += ms; }
     double fps() const { return frame_ms > 0 ? 1000.0 / frame_ms : 0; }
-    // This frame's work budget: 12 ms, or half the time the page needs to draw
-    // a frame when drawing is slow (software GL), up to 40 ms. A fast page keeps
-    // its frame rate; a slow one keeps at least two thirds of it, and the work
-    // does not crawl at a few percent of the time.
+    // This frame's work budget: 12 ms, or a third of the time the page needs to
+    // draw a frame when drawing is slow (software GL), up to 30 ms. A fast page
+    // (drawing in a few ms) keeps 12 ms; a slow one keeps three quarters of its
+    // frame rate, and the work does not crawl at a few percent of the time.
     double budget() const {
         double draw_ms = std::max(0.0, frame_ms - work_ms);
-        return std::clamp(0.5 * draw_ms, kFrameWorkMs, kFrameWorkMaxMs);
+        return std::clamp(draw_ms / 3.0, kFrameWorkMs, kFrameWorkMaxMs);
     }
 };
 

@@ -156,7 +156,7 @@ bool State::set_float(const std::string& key, double v) {
     if (!std::isfinite(v)) return false;
     char buf[32];
     for (int prec = 3; prec <= 9; ++prec) {        // shortest text that reads back as the same float
-        std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+        std::snprintf(buf, sizeof buf, "%.*g", prec, double(float(v)));   // the float, not v: no double rounding
         if (float(std::strtod(buf, nullptr)) == float(v)) break;
     }
     return set(key, buf);

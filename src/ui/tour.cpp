@@ -34,14 +34,16 @@ static const Step kSteps[] = {
      "are nearly perpendicular.",
      "view=block&subject=Michael%20Jordan", "neuron,gate_bias"},
     {"Each row of W_up asks a question",
-     "The block's first matrix, W_up, has one row per neuron, and each row takes a dot product with E. That dot "
-     "product is a question: \"how much does E point my way?\" Michael Jordan's neuron has the row M + J, so for "
-     "E = M + J the answer is about 2: 1 for each name.",
+     "The block's first matrix, W_up, has one row per neuron, and each row takes a dot product with E. That "
+     "dot product is a question: \"does E point my way?\" Michael Jordan's neuron has a row close to M + J "
+     "(with small negative weights that keep out Michael B. Jordan and Michael I. Jordan), so E = M + J scores "
+     "about twice as high as a vector with only one of the two names.",
      "view=neurons&subject=Michael%20Jordan", "neuron,gate_bias"},
     {"The bias",
-     "Someone who shares only one of the names scores about 1: Michael Phelps gets 1 from M, Alexis Jordan gets "
-     "1 from J. Adding a bias of -1 moves the scores to about 1 for Michael Jordan and about 0 or less for "
-     "everyone else. Drag the bias and watch the boundary move.",
+     "In the video's round numbers the row M + J gives 2 for Michael Jordan and 1 for anyone who shares only "
+     "one name, such as Michael Phelps or Alexis Jordan; a bias of -1 turns that into 1 and 0. The compiled "
+     "model does the same with its own numbers: its bias sits between the two scores, so Michael Jordan ends "
+     "at about +1 and everyone else at 0 or below. Drag the bias and watch the boundary move.",
      "view=and-gate&subject=Michael%20Jordan", "neuron,gate_bias"},
     {"An AND gate",
      "The ReLU then turns every negative value into 0. Only a point with both names lands in the shaded region "

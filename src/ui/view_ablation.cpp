@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <imgui.h>
+#include "platform/platform.hpp"
 #include "ui/app.hpp"
 #include "ui/caplab.hpp"
 #include "ui/labui.hpp"
@@ -58,6 +59,8 @@ struct AblationCache {
     EvalResult base, ablated;
     std::vector<Broken> broken;     // facts right without ablation, wrong with it
     int fixed = 0;                  // facts wrong without ablation, right with it
+    std::string mask;
+    double made_ms = 0;
 } g_cache;
 
 void draw_ablation(App& a, const ViewCtx& ctx) {
@@ -67,6 +70,11 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
     const Model& m = caplab_model(a, kind);
     const int h = m.mlp.hidden();
     const FactSet& facts = a.facts;
+    if (h == 0 || facts.facts.empty()) {
+        lab::note(kind == kLearned ? "The learned model is not ready (see Learning the facts)." : "No facts loaded.");
+        if (ImGui::RadioButton("compiled", kind == kCompiled)) a.state.set_int("ab_model", kCompiled);
+        return;
+    }
     std::vector<unsigned char> mask = parse_mask(a.state.get("ab_off"), h);
     auto store = [&]() {
         if (!a.state.set("ab_off", mask_text(mask)))
@@ -148,10 +156,15 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
     }
 
     // Facts that break (cached by model weights and mask).
+    // While the learned model trains, re-evaluate at most twice a second.
     std::string key = std::to_string(caplab_model_key(a, kind)) + "|" + mask_text(mask);
-    if (key != g_cache.key) {
+    double now = platform::now_ms();
+    bool training = kind == kLearned && caplab(a).playing && g_cache.mask == mask_text(mask) && !g_cache.key.empty();
+    if (key != g_cache.key && !(training && now - g_cache.made_ms < 500)) {
         g_cache = AblationCache{};
         g_cache.key = key;
+        g_cache.mask = mask_text(mask);
+        g_cache.made_ms = now;
         g_cache.base = evaluate(m, facts);
         g_cache.ablated = evaluate(m, facts, &mask);
         std::vector<unsigned char> wrong_base(facts.facts.size(), 0);

@@ -69,7 +69,7 @@ void draw_learning(App& a, const ViewCtx& ctx) {
         }
         if (lab::row_button("Step")) {
             L.playing = false;
-            if (const_cast<Trainer&>(t).step(1) > 0) ++L.learned_version;
+            if (L.trainer.step(1) > 0) ++L.learned_version;
         }
         if (lab::row_button("Reset")) {
             caplab_restart(a);
@@ -128,8 +128,11 @@ void draw_learning(App& a, const ViewCtx& ctx) {
         loss.push_back(float(std::max(hist.back().loss, 1e-6)));
     }
     double xmax = std::max(10.0, double(t.steps_done()));
-    float ph = std::max(fs * 8, std::min(fs * 12, ctx.height * 0.35f));
-    if (!ctx.controls) ph = std::max(fs * 8, ImGui::GetContentRegionAvail().y - fs * 1.5f);
+    // The plots take what is left: side by side, or one above the other.
+    float left_y = ImGui::GetContentRegionAvail().y - fs * 0.6f;
+    bool side = ImGui::GetContentRegionAvail().x > fs * 30;
+    float ph = side ? left_y : left_y / 2 - fs * 0.6f;
+    ph = std::clamp(ph, fs * 7, ctx.controls ? fs * 12 : fs * 30);
     PlotPair pp(ph);
     y_label_space();
     if (plot::Begin("acc", ImVec2(pp.w, pp.h), {0, xmax, "Adam step"}, {0, 1, "accuracy"})) {
@@ -440,7 +443,7 @@ void draw_interference(App& a, const ViewCtx& ctx) {
     });
 }
 
-ViewRegistrar reg_learn({"learn", "Learning the facts", "capacity", 10, 560.0f, draw_learning,
+ViewRegistrar reg_learn({"learn", "Learning the facts", "capacity", 10, 620.0f, draw_learning,
                          "An MLP block with fewer neurons than subjects learns every fact by gradient descent."});
 ViewRegistrar reg_sweep({"capacity", "How many facts fit", "capacity", 20, 620.0f, draw_sweep,
                          "Trains fresh models on more and more facts: the largest count stored at 99%, in bits per weight."});

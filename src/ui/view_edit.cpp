@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <imgui.h>
+#include "platform/platform.hpp"
 #include "ui/app.hpp"
 #include "ui/caplab.hpp"
 #include "ui/labui.hpp"
@@ -29,6 +30,7 @@ const char* const kMethodNames[2] = {"ROME (rank-one)", "naive (one column)"};
 struct EditCache {
     std::string key[4];
     EditReport report[4];          // cell = model kind * 2 + method
+    double made_ms[4] = {0, 0, 0, 0};
 } g_edits;
 
 // A combo over names; returns true and sets *out when the choice changes.
@@ -50,9 +52,20 @@ const EditReport& edit_for(App& a, int cell, const EditRequest& base) {
     req.method = kMethods[cell % 2];
     std::string key = std::to_string(caplab_model_key(a, kind)) + "|" + std::to_string(a.facts_version) + "|" +
                       req.subject + "|" + req.relation + "|" + req.object;
-    if (key != g_edits.key[cell]) {
+    // While the learned model trains its weights change every frame: redo its
+    // edits at most twice a second (each one evaluates every fact twice).
+    double now = platform::now_ms();
+    bool training = kind == kLearned && caplab(a).playing && !g_edits.key[cell].empty();
+    if (key != g_edits.key[cell] && !(training && now - g_edits.made_ms[cell] < 500)) {
+        g_edits.made_ms[cell] = now;
         Model edited;
-        g_edits.report[cell] = edit_fact(caplab_model(a, kind), a.facts, req, &edited);
+        const Model& m = caplab_model(a, kind);
+        if (m.mlp.hidden() == 0) {
+            g_edits.report[cell] = EditReport{};
+            g_edits.report[cell].error = "the learned model is not ready";
+        } else {
+            g_edits.report[cell] = edit_fact(m, a.facts, req, &edited);
+        }
         g_edits.key[cell] = key;
     }
     return g_edits.report[cell];

@@ -211,8 +211,7 @@ void render(const std::vector<float>& tips, const std::vector<ImU32>& colors, co
     glDisable(GL_SCISSOR_TEST);
     ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
-    glDepthMask(GL_TRUE);
-    glClearDepthf(1.0f);
+    glDepthMask(GL_TRUE);   // the clear depth stays at its default, 1
     glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
     glEnable(GL_DEPTH_TEST);
     glDepthFunc(GL_LEQUAL);

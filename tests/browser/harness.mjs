@@ -8,6 +8,11 @@
 //   expectNotBlank(...)    the canvas (or a box of it) must hold a drawn lab, not a blank
 //   frames(page, n)        wait for n animation frames
 //   registeredViews(page)  the view ids the page knows (factlab.views() when the page has it)
+//   session(ctxOptions)    server + browser for one test file; once(fn) for lazy set-up
+//   siteSize(), parseQuery(), reloadPage(), watch(), expectNoErrors()
+//
+// Env: FACTLAB_SITE (site folder), FACTLAB_CHROMIUM (default /usr/bin/chromium),
+//      FACTLAB_READY_TIMEOUT_MS (default 60000). Screenshots: artifacts/browser/.
 //
 // Never downloads a browser: playwright-core is only a driver here.
 import { spawn } from "node:child_process";

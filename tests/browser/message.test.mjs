@@ -252,5 +252,7 @@ describe("postMessage protocol", () => {
   it("logged no console errors (host and frame)", async () => {
     await setup();
     expectNoErrors(wHost, "host page + iframe");
+    const readies = (await msgs()).filter((x) => x.data && x.data.type === "factlab:ready").length;
+    assert.equal(readies, 1, `factlab:ready was sent ${readies} times`);
   });
 });

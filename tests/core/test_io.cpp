@@ -92,6 +92,7 @@ TEST_CASE("io: malformed .npy files are rejected with a reason, never a crash") 
         err.clear();
         CHECK_FALSE(npy_decode(bytes, &back, &err));
         CAPTURE(err);
+        CAPTURE(why);
         CHECK(err.find(why) != std::string::npos);
     };
     rejects("", "bad magic");
