@@ -1,7 +1,7 @@
 // factlab-page.js: the page glue around the wasm module. No framework.
 //
 //   window.factlab      the public JS API (README "JS API"): ready, lookup,
-//                       getState, setState, loadFacts, message, firstFrameMs
+//                       getState, setState, views, loadFacts, message, firstFrameMs
 //   window.factlabPage  what the C++ side calls (src/platform/platform_web.cpp):
 //                       setHash, copy, save, pickFile, postToHost, firstFrame,
 //                       fatal, prefs
@@ -167,10 +167,12 @@
   canvas.addEventListener("pointerdown", function () {
     if (document.activeElement !== canvas && document.activeElement !== kbd) canvas.focus({ preventScroll: true });
   });
-  window.addEventListener("paste", function (e) {
+  window.addEventListener("paste", function (e) {   // typed into the ImGui text field that has focus
     var t = e.clipboardData && e.clipboardData.getData("text/plain");
-    var f = exp("factlab_paste");
-    if (t && f) { Module.ccall("factlab_paste", null, ["string"], [t.slice(0, 65536)]); }
+    if (t && exp("factlab_paste")) {
+      e.preventDefault();
+      Module.ccall("factlab_paste", null, ["string"], [t.replace(/[\r\n\t]+/g, " ").slice(0, 4096)]);
+    }
   });
 
   // ---- [5] touch -> mouse, wheel -------------------------------------------

@@ -142,11 +142,12 @@ void restore_state_from_link() {
 }  // namespace host
 
 // ImGui's own copy and paste (text fields) go through the page too: GLFW's
-// clipboard is a stub in Emscripten 3.1.6. Pasted text arrives from the DOM's
-// paste event (factlab_paste) before ImGui handles the Ctrl+V.
-static std::string g_paste;
+// clipboard is a stub in Emscripten 3.1.6. Copies go to the page's clipboard;
+// pasted text comes from the DOM's paste event (factlab_paste), which fires
+// after ImGui saw the Ctrl+V, so it is typed in instead (ImGui's own paste
+// reads an empty clipboard and does nothing).
 static void imgui_set_clipboard(void*, const char* text) { platform::copy_to_clipboard(text ? text : ""); }
-static const char* imgui_get_clipboard(void*) { return g_paste.c_str(); }
+static const char* imgui_get_clipboard(void*) { return ""; }
 
 static void loop() {
     static int frames = 0;
@@ -180,7 +181,9 @@ extern "C" void factlab_frame_now() {
     busy = false;
 }
 
-extern "C" void factlab_paste(const char* text) { g_paste = text ? text : ""; }
+extern "C" void factlab_paste(const char* text) {
+    if (text && ImGui::GetCurrentContext() && ImGui::GetIO().WantTextInput) ImGui::GetIO().AddInputCharactersUTF8(text);
+}
 
 // The WebGL context came back after a loss: every GL object is gone. ImGui's
 // renderer is started afresh (1.86 would otherwise keep its old buffer sizes

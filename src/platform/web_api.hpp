@@ -15,7 +15,7 @@ void factlab_gl_context_restored();                        // recreate GL object
 const char* factlab_views_json();                          // [{"id", "title", "lab"}, ...] of the registered views
 const char* factlab_message(const char* json);             // a host page's message -> reply JSON ("" = not ours)
 void factlab_frame_now();                                  // one frame now, inside a DOM event (user gesture)
-void factlab_paste(const char* text);                      // text for ImGui's next paste
+void factlab_paste(const char* text);                      // pasted text, typed into the focused ImGui text field
 int factlab_pointer_target();                              // what a press is on: 0 scroll .. 3 drag (web_api.cpp)
 void factlab_touch_scroll(float dx, float dy);             // a finger scroll, device pixels (chains to parents)
 float factlab_font_px();                                   // ImGui's font size in device pixels
