@@ -205,7 +205,9 @@ void draw_sweep(App& a, const ViewCtx& ctx) {
 
     // A first visit fills the plot by itself, once the learned model and the
     // interference series are done (so the jobs do not compete for the frame).
-    if (!L.sweep_started && !L.sweep_auto_started && L.trainer.done() && L.interf_started && L.interf.done()) {
+    // Embedded alone, those views are not drawn to drive their jobs: start at once.
+    bool others_done = L.trainer.done() && L.interf_started && L.interf.done();
+    if (!L.sweep_started && !L.sweep_auto_started && (ctx.embed || others_done)) {
         L.sweep_auto_started = true;
         if (L.sweep.reset(cfg, &L.sweep_error)) {
             L.sweep_started = L.sweep_running = true;
