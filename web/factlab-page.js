@@ -1,7 +1,8 @@
 // factlab-page.js: the page glue around the wasm module. No framework.
 //
 //   window.factlab      the public JS API (README "JS API"): ready, lookup,
-//                       getState, setState, views, loadFacts, message, firstFrameMs
+//                       getState, setState, views, superposition, loadFacts, message,
+//                       firstFrameMs
 //   window.factlabPage  what the C++ side calls (src/platform/platform_web.cpp):
 //                       setHash, copy, save, pickFile, postToHost, firstFrame,
 //                       fatal, prefs
@@ -29,6 +30,8 @@
     getState: function () { return call("factlab_get_state", "string", [], []); },
     setState: function (q) { return JSON.parse(call("factlab_set_state", "string", ["string"], [String(q)])); },
     views: function () { return JSON.parse(call("factlab_views_json", "string", [], [])); },
+    // The superposition lab's main run: step, worst pair, frame rate while it ran.
+    superposition: function () { return JSON.parse(call("factlab_superposition_json", "string", [], [])); },
     // The postMessage protocol, called directly: returns the reply object (or null).
     message: function (msg) {
       var text = typeof msg === "string" ? msg : JSON.stringify(msg);
@@ -274,13 +277,15 @@
       return;
     }
     // touchend / touchcancel
-    if (touch.mode === "two") { if (ts.length === 0) touch = null; return; }
+    if (touch.mode === "two") { if (ts.length === 0) { touch = null; hoverTimer = setTimeout(away, 300); } return; }
     if (e.type === "touchcancel") { releaseWithoutClick(); touch = null; return; }
-    if (touch.mode === "press" || touch.mode === "drag") mouse("mouseup", touch.x, touch.y);   // -> gestureFrame
+    var mode = touch.mode;
+    if (mode === "press" || mode === "drag") mouse("mouseup", touch.x, touch.y);   // -> gestureFrame
     touch = null;
     maybeShowKeyboard();
-    // After the tap, move the pointer away so nothing stays "hovered" under a finger.
-    hoverTimer = setTimeout(away, 400);
+    // A tap leaves the pointer where it was, like a phone browser's sticky hover:
+    // tapping a plot shows its read-out. After a scroll, nothing should stay hovered.
+    if (mode === "scroll") hoverTimer = setTimeout(away, 300);
   }
   ["touchstart", "touchmove", "touchend", "touchcancel"].forEach(function (type) {
     window.addEventListener(type, onTouch, { capture: true, passive: false });

@@ -94,5 +94,9 @@ int main(int argc, char** argv) {
     auto it = reg.find(argv[1]);
     if (it == reg.end()) return fail(std::string("unknown command '") + argv[1] + "' (try --help)");
     Args args(argv + 2, argv + argc);
+    if (has_flag(args, "--help") || has_flag(args, "-h")) {   // never start a long run by mistake
+        std::printf("usage: factlab-cli %s\n", it->second.usage);
+        return 0;
+    }
     return it->second.run(args);
 }

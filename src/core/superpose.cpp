@@ -54,9 +54,28 @@ private:
 };
 
 bool all_finite(const float* p, size_t n) {
-    float acc = 0.f;                     // NaN or Inf anywhere makes the product NaN
-    for (size_t i = 0; i < n; ++i) acc += p[i] * 0.f;
-    return acc == 0.f;
+    uint32_t bad = 0;                    // an all-ones exponent is NaN or Inf
+    for (size_t i = 0; i < n; ++i) {
+        uint32_t b;
+        std::memcpy(&b, p + i, 4);
+        bad |= uint32_t((b & 0x7f800000u) == 0x7f800000u);
+    }
+    return bad == 0;
+}
+
+constexpr int kBlock = 32;               // transposes go by 32 x 32 blocks, both sides in L1
+
+// dst (cols, ldd) = src (rows, lds)^T for rows x cols; `add` adds src^T into dst instead.
+void transpose_block(float* dst, ptrdiff_t ldd, const float* src, ptrdiff_t lds, int rows, int cols, bool add) {
+    for (int r0 = 0; r0 < rows; r0 += kBlock)
+        for (int c0 = 0; c0 < cols; c0 += kBlock) {
+            const int r1 = std::min(rows, r0 + kBlock), c1 = std::min(cols, c0 + kBlock);
+            for (int c = c0; c < c1; ++c)
+                for (int r = r0; r < r1; ++r) {
+                    if (add) dst[c * ldd + r] += src[r * lds + c];
+                    else dst[c * ldd + r] = src[r * lds + c];
+                }
+        }
 }
 
 }  // namespace
@@ -75,7 +94,7 @@ double superpose_bytes_needed(int n, int d, spk::KernelKind kernel) {
     const double floats = 5.0 * n * dp            // V, V_prev, g_row, Adam m and v   (N, dp)
                           + 2.0 * d * np          // VT, gT                            (d, np)
                           + np                    // 1/|v_i|
-                          + double(k.tile_rows) * (k.tile_cols + spk::kTilePad);
+                          + double(spk::tile_floats(k));
     return floats * sizeof(float) + sizeof(spk::StatsSums);
 }
 
@@ -123,10 +142,7 @@ struct Superposer::Impl {
     float max_c2_prev = -1.f;            // exp: largest cos^2 seen by the last pass (-1: unknown)
 
     void refresh_transpose() {           // VT (d, np) <- V (N, dp)^T
-        for (int i = 0; i < n; ++i) {
-            const float* row = V.data() + size_t(i) * dp;
-            for (int k2 = 0; k2 < d; ++k2) VT.data()[size_t(k2) * np + i] = row[k2];
-        }
+        transpose_block(VT.data(), np, V.data(), dp, n, d, false);
     }
     void begin(Pass p) {
         pass = p;
@@ -220,7 +236,7 @@ bool Superposer::reset(const SuperposeConfig& cfg, std::string* err) {
     const size_t rows = size_t(x.n) * x.dp, cols = size_t(x.d) * x.np;
     bool ok = x.V.resize(rows) && x.V_prev.resize(rows) && x.g_row.resize(rows) && x.m.resize(rows) &&
               x.v.resize(rows) && x.VT.resize(cols) && x.gT.resize(cols) && x.rnorm.resize(x.np) &&
-              x.tile.resize(size_t(x.k->tile_rows) * (x.k->tile_cols + spk::kTilePad));
+              x.tile.resize(spk::tile_floats(*x.k));
     if (!ok) {
         if (err) *err = "out of memory allocating " + std::to_string(cfg.n) + " x " + std::to_string(cfg.d);
         x.V.resize(0);
@@ -386,9 +402,11 @@ int Superposer::finish_step_() {
         x.max_c2_prev = x.gsum.max_c2;
     }
     // grad (N, d) = g_row + gT^T, then exp: the soft maximum's gradient, on the sphere.
+    transpose_block(g, dp, x.gT.data(), np, d, n, true);
     for (int i = 0; i < n; ++i) {
         float* gi = g + size_t(i) * dp;
-        for (int k = 0; k < d; ++k) gi[k] = (gi[k] + x.gT.data()[size_t(k) * np + i]) * gscale;
+        if (gscale != 1.f)
+            for (int k = 0; k < d; ++k) gi[k] *= gscale;
         if (is_exp) {
             const float* vi = x.V.data() + size_t(i) * dp;
             float dot = 0.f;

@@ -72,6 +72,7 @@ struct Scalar {
     FL_INLINE float hmax(V a) { return a; }
     FL_INLINE float hmin(V a) { return a; }
     FL_INLINE void pin(V&) {}
+    FL_INLINE unsigned nonzero_mask(V a) { return a != 0.f ? 1u : 0u; }
 };
 
 namespace scalar {
@@ -90,7 +91,7 @@ struct Ops {
     using V = v128_t;
     static constexpr int W = 4;
     // 16 registers in V8's x64 code: 3 x 3 accumulators + 3 loads + broadcast + product.
-    static constexpr int MR_G = 3, NV_G = 3, MR_T = 3, NV_T = 3, MR_R = 3, NV_R = 3, MR_P = 3, NV_P = 3, KB_R = 64;
+    static constexpr int MR_G = 3, NV_G = 3, MR_T = 3, NV_T = 3, MR_R = 3, NV_R = 3, MR_P = 3, NV_P = 3, KB_R = 64, KB_T = 64;
     FL_INLINE V zero() { return wasm_f32x4_splat(0.f); }
     FL_INLINE V set1(float x) { return wasm_f32x4_splat(x); }
     FL_INLINE V load(const float* p) { return wasm_v128_load(p); }
@@ -124,6 +125,7 @@ struct Ops {
                         std::min(wasm_f32x4_extract_lane(a, 2), wasm_f32x4_extract_lane(a, 3)));
     }
     FL_INLINE void pin(V&) {}
+    FL_INLINE unsigned nonzero_mask(V a) { return wasm_i32x4_bitmask(wasm_f32x4_ne(a, wasm_f32x4_splat(0.f))); }
 };
 #include "core/superpose_kernels.inl"
 }  // namespace wasm128
@@ -146,7 +148,7 @@ struct Ops {
     using V = __m512;
     static constexpr int W = 16;
     // 32 registers: 24 accumulators + loads.
-    static constexpr int MR_G = 6, NV_G = 4, MR_T = 4, NV_T = 6, MR_R = 3, NV_R = 8, MR_P = 4, NV_P = 4, KB_R = 48;
+    static constexpr int MR_G = 6, NV_G = 4, MR_T = 4, NV_T = 6, MR_R = 3, NV_R = 8, MR_P = 4, NV_P = 4, KB_R = 48, KB_T = 64;
     FL_INLINE V zero() { return _mm512_setzero_ps(); }
     FL_INLINE V set1(float x) { return _mm512_set1_ps(x); }
     FL_INLINE V load(const float* p) { return _mm512_loadu_ps(p); }
@@ -172,6 +174,7 @@ struct Ops {
     FL_INLINE float hmax(V a) { return _mm512_reduce_max_ps(a); }
     FL_INLINE float hmin(V a) { return _mm512_reduce_min_ps(a); }
     FL_INLINE void pin(V& v) { __asm__("" : "+v"(v)); }
+    FL_INLINE unsigned nonzero_mask(V a) { return _mm512_cmp_ps_mask(a, _mm512_setzero_ps(), _CMP_NEQ_UQ); }
 };
 #include "core/superpose_kernels.inl"
 }  // namespace avx512
@@ -183,7 +186,7 @@ struct Ops {
     using V = __m256;
     static constexpr int W = 8;
     // 16 registers: 6 x 2 accumulators + 2 loads + broadcast.
-    static constexpr int MR_G = 6, NV_G = 2, MR_T = 6, NV_T = 2, MR_R = 6, NV_R = 2, MR_P = 2, NV_P = 4, KB_R = 64;
+    static constexpr int MR_G = 6, NV_G = 2, MR_T = 6, NV_T = 2, MR_R = 6, NV_R = 2, MR_P = 2, NV_P = 4, KB_R = 64, KB_T = 64;
     FL_INLINE V zero() { return _mm256_setzero_ps(); }
     FL_INLINE V set1(float x) { return _mm256_set1_ps(x); }
     FL_INLINE V load(const float* p) { return _mm256_loadu_ps(p); }
@@ -222,6 +225,7 @@ struct Ops {
         return _mm_cvtss_f32(_mm_min_ss(s, _mm_shuffle_ps(s, s, 1)));
     }
     FL_INLINE void pin(V& v) { __asm__("" : "+x"(v)); }
+    FL_INLINE unsigned nonzero_mask(V a) { return unsigned(_mm256_movemask_ps(_mm256_cmp_ps(a, _mm256_setzero_ps(), _CMP_NEQ_UQ))); }
 };
 #include "core/superpose_kernels.inl"
 }  // namespace avx2
@@ -231,7 +235,7 @@ namespace sse2 {
 struct Ops {
     using V = __m128;
     static constexpr int W = 4;
-    static constexpr int MR_G = 4, NV_G = 2, MR_T = 4, NV_T = 2, MR_R = 4, NV_R = 2, MR_P = 2, NV_P = 4, KB_R = 64;
+    static constexpr int MR_G = 4, NV_G = 2, MR_T = 4, NV_T = 2, MR_R = 4, NV_R = 2, MR_P = 2, NV_P = 4, KB_R = 64, KB_T = 64;
     FL_INLINE V zero() { return _mm_setzero_ps(); }
     FL_INLINE V set1(float x) { return _mm_set1_ps(x); }
     FL_INLINE V load(const float* p) { return _mm_loadu_ps(p); }
@@ -267,6 +271,7 @@ struct Ops {
         return _mm_cvtss_f32(_mm_min_ss(s, _mm_shuffle_ps(s, s, 1)));
     }
     FL_INLINE void pin(V& v) { __asm__("" : "+x"(v)); }
+    FL_INLINE unsigned nonzero_mask(V a) { return unsigned(_mm_movemask_ps(_mm_cmpneq_ps(a, _mm_setzero_ps()))); }
 };
 #include "core/superpose_kernels.inl"
 }  // namespace sse2
@@ -279,26 +284,26 @@ using RowMap = Eigen::Map<RowMatrixXf, 0, Eigen::OuterStride<>>;
 
 void eigen_grad_tile(const PairData& p, const LossParams& lp, int i0, int i1, int j0, int j1, float* tile,
                      GradSums* sums) {
-    const int r = i1 - i0, c = j1 - j0, cv = std::min(p.n - j0, c);
+    const int r = i1 - i0, cv = std::min(p.n - j0, j1 - j0);
     const ConstRowMap VI(p.V + ptrdiff_t(i0) * p.dp, r, p.d, Eigen::OuterStride<>(p.dp));    // (r, d)
     const ConstRowMap VJ(p.V + ptrdiff_t(j0) * p.dp, cv, p.d, Eigen::OuterStride<>(p.dp));   // (cv, d)
-    RowMap S(tile, r, c, Eigen::OuterStride<>(c));                                           // (r, c)
-    S.leftCols(cv).noalias() = VI * VJ.transpose();
-    scalar::epilogue<false>(p, lp, i0, r, j0, c, tile, c, sums, nullptr);
-    RowMap gI(p.g_row + ptrdiff_t(i0) * p.dp, r, p.d, Eigen::OuterStride<>(p.dp));           // (r, d)
-    gI.noalias() += S.leftCols(cv) * VJ;
+    RowMap T(tile, cv, r, Eigen::OuterStride<>(r));                                          // (cv, r) = G^T
+    T.noalias() = VJ * VI.transpose();
+    scalar::epilogue<false>(p, lp, i0, r, r, j0, cv, tile, r, sums, nullptr);
     RowMap gJ(p.g_row + ptrdiff_t(j0) * p.dp, cv, p.d, Eigen::OuterStride<>(p.dp));          // (cv, d)
-    gJ.noalias() += S.leftCols(cv).transpose() * VI;
+    gJ.noalias() += T * VI;
+    RowMap gI(p.g_row + ptrdiff_t(i0) * p.dp, r, p.d, Eigen::OuterStride<>(p.dp));           // (r, d)
+    gI.noalias() += T.transpose() * VJ;
 }
 
 void eigen_stats_tile(const PairData& p, const LossParams& lp, int i0, int i1, int j0, int j1, float* tile,
                       StatsSums* sums) {
-    const int r = i1 - i0, c = j1 - j0, cv = std::min(p.n - j0, c);
+    const int r = i1 - i0, cv = std::min(p.n - j0, j1 - j0);
     const ConstRowMap VI(p.V + ptrdiff_t(i0) * p.dp, r, p.d, Eigen::OuterStride<>(p.dp));    // (r, d)
     const ConstRowMap VJ(p.V + ptrdiff_t(j0) * p.dp, cv, p.d, Eigen::OuterStride<>(p.dp));   // (cv, d)
-    RowMap S(tile, r, c, Eigen::OuterStride<>(c));                                           // (r, c)
-    S.leftCols(cv).noalias() = VI * VJ.transpose();
-    scalar::epilogue<true>(p, lp, i0, r, j0, c, tile, c, nullptr, sums);
+    RowMap T(tile, cv, r, Eigen::OuterStride<>(r));                                          // (cv, r) = G^T
+    T.noalias() = VJ * VI.transpose();
+    scalar::epilogue<true>(p, lp, i0, r, r, j0, cv, tile, r, nullptr, sums);
 }
 
 const KernelImpl kEigen{"eigen", 4, 64, 256, eigen_grad_tile, eigen_stats_tile, nullptr};
@@ -306,7 +311,7 @@ const KernelImpl kEigen{"eigen", 4, 64, 256, eigen_grad_tile, eigen_stats_tile, 
 const KernelImpl kWasm{"wasm-simd128", 4, 48, 192, wasm128::grad_tile, wasm128::stats_tile, wasm128::peak_gflops};
 #endif
 #if defined(SPK_X86)
-const KernelImpl kAvx512{"avx512", 16, 96, 384, avx512::grad_tile, avx512::stats_tile, avx512::peak_gflops};
+const KernelImpl kAvx512{"avx512", 16, 192, 576, avx512::grad_tile, avx512::stats_tile, avx512::peak_gflops};
 const KernelImpl kAvx2{"avx2", 8, 96, 256, avx2::grad_tile, avx2::stats_tile, avx2::peak_gflops};
 const KernelImpl kSse2{"sse2", 4, 64, 256, sse2::grad_tile, sse2::stats_tile, sse2::peak_gflops};
 #endif
@@ -331,6 +336,8 @@ const KernelImpl& simd_impl() {
 const KernelImpl& kernel_impl(KernelKind kind) { return kind == KernelKind::simd ? simd_impl() : kEigen; }
 const char* simd_kernel_name() { return simd_impl().name; }
 
+size_t tile_floats(const KernelImpl& k) { return size_t(k.tile_rows + kTilePad) * (k.tile_cols + kTilePad); }
+
 int padded_dim(int d, const KernelImpl& k) { return (d + k.row_pad - 1) / k.row_pad * k.row_pad; }
 
 int padded_count(int n, const KernelImpl& k) {
@@ -350,7 +357,7 @@ void PairBuffers::setup(const KernelImpl& kernel, const Eigen::Ref<const RowMatr
     VT.assign(size_t(d) * np, 0.f);
     gT.assign(size_t(d) * np, 0.f);
     rnorm.assign(np, 0.f);
-    tile.assign(size_t(kernel.tile_rows) * (kernel.tile_cols + kTilePad), 0.f);
+    tile.assign(tile_floats(kernel), 0.f);
     for (int i = 0; i < n; ++i) {
         double s = 0;
         for (int c = 0; c < d; ++c) {
@@ -409,7 +416,7 @@ void pairs_grad_reference(RowMatrixXd* grad, GradSums* sums, const Eigen::Ref<co
                 }
             } else if (i < j) {
                 const double arg = double(lp.t) * g * g - double(lp.shift);
-                const double e = arg > -60 ? std::exp(arg) : 0.0;  // as the kernels cut it
+                const double e = arg > -30 ? std::exp(arg) : 0.0;  // as the kernels cut it
                 loss += e;
                 Wt(i, j) = Wt(j, i) = 2.0 * g * e;
                 sums->max_c2 = std::max(sums->max_c2, float(g * g));

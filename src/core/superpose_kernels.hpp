@@ -35,7 +35,8 @@ enum class LossKind { video, exp };
 
 constexpr int kHistBins = 1800;          // angle histogram of a pass: 0.1 degree bins over 0..180
 constexpr int kHistLanes = 4;            // interleaved copies, so runs of one bin do not stall
-constexpr int kTilePad = 16;             // a tile's rows are tile_cols + kTilePad floats apart
+constexpr int kMaxTileRows = 512;        // tile_rows of any kernel is at most this
+constexpr int kTilePad = 16;             // a tile row is padded by this many floats (off powers of 2)
 
 // What a pass reads and writes. The buffers belong to the caller (Superposer or a test).
 struct PairData {
@@ -53,6 +54,7 @@ struct PairData {
 //   video: L = sum_{i,j} relu(|G_ij - I_ij| - thr) + n_weight * sum_i (G_ii - 1)^2
 //          w_ij = 2 sign(G_ij)[|G_ij| > thr] (i != j), w_ii = 2 (sign(x)[|x| > thr] + 2 n_weight x), x = G_ii - 1
 //   exp:   Z = sum_{i<j} exp(t G_ij^2 - shift);  w_ij = 2 G_ij exp(t G_ij^2 - shift), w_ii = 0
+//          (w = dZ/dG_ij / t; terms with t G^2 - shift < -30 count as 0)
 //          (the caller divides by Z: the gradient of the soft maximum (shift + log Z) / t)
 struct LossParams {
     LossKind kind = LossKind::video;
@@ -87,7 +89,7 @@ struct KernelImpl {
     const char* name;                    // "avx512", "avx2", "sse2", "wasm-simd128", "eigen"
     int row_pad;                         // dp and np are multiples of this
     int tile_rows, tile_cols;            // r and c of a tile
-    // Gradient pass over one tile; `tile` is scratch of tile_rows * (tile_cols + kTilePad) floats.
+    // Gradient pass over one tile; `tile` is scratch of tile_floats(k) floats.
     void (*grad_tile)(const PairData& p, const LossParams& lp, int i0, int i1, int j0, int j1,
                       float* tile, GradSums* sums);
     // Statistics pass over one tile (also adds the loss, no gradient).
@@ -105,6 +107,7 @@ const char* simd_kernel_name();                    // what `simd` resolves to on
 // Row strides for a kernel: dp = d rounded up to row_pad, np = N rounded up to row_pad
 // and moved off multiples of 1024 floats (rows a power of two apart share cache sets).
 int padded_dim(int d, const KernelImpl& k);
+size_t tile_floats(const KernelImpl& k);          // scratch a tile needs
 int padded_count(int n, const KernelImpl& k);
 
 using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -137,7 +140,7 @@ struct PairBuffers {
     AlignedFloats V, g_row;              // (N, dp)
     AlignedFloats VT, gT;                // (d, np)
     AlignedFloats rnorm;                 // (np)
-    AlignedFloats tile;                  // (tile_rows, tile_cols + kTilePad)
+    AlignedFloats tile;                  // tile_floats(k)
     PairData pd;
     int ncols = 0;                       // columns the tiles cover: N rounded up to row_pad
 

@@ -4,12 +4,14 @@
 // namespace that defines `Ops` and with that instruction set switched on for every
 // function defined here. The pass itself is described in superpose_kernels.hpp.
 //
-// Ops provides: V (vector type), W (floats per vector), the micro-tile shapes
+// Ops provides: V (vector type), W (floats per vector), KB_R and KB_T (p blocks of the
+// two gradient products), the micro-tile shapes
 // MR_G x NV_G (tile of G), MR_T x NV_T (gT), MR_R x NV_R (g_row), and
 //   zero set1 load store bcast add sub mul fma(a, b, c) = a*b + c  max min abs sqrt
 //   gt(a, b, x, y) = a > b ? x : y    le(a, b, x, y) = a <= b ? x : y
 //   round (to nearest integer)  pow2(n) = 2^n for integer-valued n  to_int(int*, v) (truncates)
 //   hsum hmax hmin (across lanes)   pin(v): keep v in a register (x86: an empty asm)
+//   nonzero_mask(v): bit l set when lane l is not 0
 // `Scalar` (the same operations on one float) handles the ends of rows.
 
 // ---- [SECTION] micro-kernel: C(m, n) (+)= sum_p A(m, p) B(p, n) --------------------
@@ -128,40 +130,47 @@ static inline typename O::V acos_tenth_ops(typename O::V c) {
 }
 
 // Video loss on entries k0..k1 of a row (pairs i < j): s <- 2 sign(g) [|g| > thr];
-// returns sum relu(|g| - thr).
+// returns sum relu(|g| - thr) and counts the nonzero weights into *nnz.
 template <class O>
-static inline float video_span(float* s, int k0, int k1, float thr) {
+static inline float video_span(float* s, int k0, int k1, float thr, float* nnz) {
     using V = typename O::V;
-    const V vthr = O::set1(thr), z = O::zero(), p2 = O::set1(2.f), m2 = O::set1(-2.f);
-    V acc = O::zero();
+    const V vthr = O::set1(thr), z = O::zero(), p2 = O::set1(2.f), m2 = O::set1(-2.f), one = O::set1(1.f);
+    V acc = O::zero(), cnt = O::zero();
     for (int k = k0; k < k1; k += O::W) {
         const V g = O::load(s + k);
         const V a = O::abs(g);
         acc = O::add(acc, O::max(O::sub(a, vthr), z));
+        cnt = O::add(cnt, O::gt(a, vthr, one, z));
         O::store(s + k, O::gt(a, vthr, O::gt(g, z, p2, m2), z));
     }
+    *nnz += O::hsum(cnt);
     return O::hsum(acc);
 }
 
 // Exp loss on entries k0..k1: s <- 2 g e, e = exp(t g^2 - shift); returns sum e.
-// Weights below e^-60 (of the largest) become exactly 0: products with subnormal floats
-// would cost a hundred cycles each on x86 and change nothing.
+// Weights below e^-30 of the largest become exactly 0: 5e7 of them add up to less than
+// 1e-5 of it, products with subnormal floats would cost a hundred cycles each on x86,
+// and at large t most tiles become sparse (see sparse_update).
+// Also counts the nonzero weights into *nnz.
 template <class O>
-static inline float exp_span(float* s, int k0, int k1, float t, float shift, float* max_c2) {
+static inline float exp_span(float* s, int k0, int k1, float t, float shift, float* max_c2, float* nnz) {
     using V = typename O::V;
-    const V vt = O::set1(t), vs = O::set1(shift), two = O::set1(2.f), cut = O::set1(-60.f), z = O::zero();
-    V acc = O::zero(), mx = O::zero();
+    const V vt = O::set1(t), vs = O::set1(shift), two = O::set1(2.f), cut = O::set1(-30.f), z = O::zero();
+    const V one = O::set1(1.f);
+    V acc = O::zero(), mx = O::zero(), cnt = O::zero();
     for (int k = k0; k < k1; k += O::W) {
         const V g = O::load(s + k);
         const V g2 = O::mul(g, g);
         mx = O::max(mx, g2);
         const V arg = O::sub(O::mul(g2, vt), vs);
         const V e = O::gt(arg, cut, exp_ops<O>(arg), z);
+        cnt = O::add(cnt, O::gt(arg, cut, one, z));
         acc = O::add(acc, e);
         O::store(s + k, O::mul(O::mul(two, g), e));
     }
     const float m = O::hmax(mx);
     if (m > *max_c2) *max_c2 = m;
+    *nnz += O::hsum(cnt);
     return O::hsum(acc);
 }
 
@@ -197,81 +206,149 @@ static inline void stats_span(const float* s, const float* rn, float rni, int k0
 }
 
 // ---- [SECTION] the epilogue of one tile -------------------------------------------
-// Rows i0..i0+r of the tile (leading dimension ldt) against columns j0..j0+c; turns G
-// into weights (entries with j < i or j >= N become 0) and adds loss / statistics.
+// The tile holds T = G^T: row jj is vector j = j0 + jj, column ii is vector i = i0 + ii
+// (rows cv, columns rp = r rounded up to W, leading dimension ldt). Turns T into weights
+// (entries with i > j or i >= N become 0) and adds loss / statistics. Returns the number
+// of nonzero weights (every valid entry for the video loss).
 template <bool STATS>
-static void epilogue(const PairData& p, const LossParams& lp, int i0, int r, int j0, int c, float* tile,
-                     int ldt, GradSums* gs, StatsSums* ss) {
-    const int cv = (p.n - j0 < c ? p.n - j0 : c);              // valid columns
+static int epilogue(const PairData& p, const LossParams& lp, int i0, int r, int rp, int j0, int cv, float* tile,
+                    int ldt, GradSums* gs, StatsSums* ss) {
     double loss = 0;
-    for (int ii = 0; ii < r; ++ii) {
-        const int i = i0 + ii;
-        float* s = tile + ptrdiff_t(ii) * ldt;
-        int k0 = i - j0 > 0 ? i - j0 : 0;                      // first column with j >= i
-        if (k0 > cv) k0 = cv;
-        for (int k = 0; k < k0; ++k) s[k] = 0.f;
-        for (int k = cv; k < c; ++k) s[k] = 0.f;
-        if (k0 < cv && j0 + k0 == i) {                         // the diagonal entry
+    float nnz = 0.f;                     // exact: a tile has < 2^24 entries
+    for (int jj = 0; jj < cv; ++jj) {
+        const int j = j0 + jj;
+        float* s = tile + ptrdiff_t(jj) * ldt;
+        int k1 = j - i0 < r ? j - i0 : r;                      // columns i <= j (diagonal included)
+        const bool diag = j - i0 < r;
+        for (int k = diag ? k1 + 1 : k1; k < rp; ++k) s[k] = 0.f;
+        if (diag) {                                            // the diagonal entry, i == j
+            nnz += 1.f;
             if (lp.kind == LossKind::video) {
-                const double x = double(s[k0]) - 1.0, ax = std::fabs(x);
+                const double x = double(s[k1]) - 1.0, ax = std::fabs(x);
                 const double sg = ax > lp.thr ? (x > 0 ? 1.0 : -1.0) : 0.0;
                 loss += (ax > lp.thr ? ax - lp.thr : 0.0) + double(lp.n_weight) * x * x;
-                s[k0] = float(sg + 2.0 * double(lp.n_weight) * x);
+                s[k1] = float(sg + 2.0 * double(lp.n_weight) * x);
             } else {
-                s[k0] = 0.f;
+                s[k1] = 0.f;
             }
-            ++k0;
         }
-        const int kv = k0 + (cv - k0) / Ops::W * Ops::W;       // vector part ends here
-        if (STATS && k0 < cv) {
+        const int kv = k1 / Ops::W * Ops::W;                   // pairs i < j: vectors on [0, kv), then one by one
+        if (STATS && k1 > 0) {
             RowStats rs;
-            const float rni = p.rnorm[i];
-            const float* rn = p.rnorm + j0;
-            stats_span<Ops>(s, rn, rni, k0, kv, &rs, ss->hist);
-            stats_span<Scalar>(s, rn, rni, kv, cv, &rs, ss->hist);
-            ss->pairs += uint64_t(cv - k0);
+            const float rnj = p.rnorm[j];
+            const float* rn = p.rnorm + i0;
+            stats_span<Ops>(s, rn, rnj, 0, kv, &rs, ss->hist);
+            stats_span<Scalar>(s, rn, rnj, kv, k1, &rs, ss->hist);
+            ss->pairs += uint64_t(k1);
             ss->within1 += uint64_t(rs.n1);
             ss->within5 += uint64_t(rs.n5);
             if (rs.mx > ss->cmax || rs.mn < ss->cmin) {        // rare: find where
-                for (int k = k0; k < cv; ++k) {
-                    const float cc = (s[k] * rni) * rn[k];
-                    if (cc > ss->cmax) { ss->cmax = cc; ss->imax = i; ss->jmax = j0 + k; }
-                    if (cc < ss->cmin) { ss->cmin = cc; ss->imin = i; ss->jmin = j0 + k; }
+                for (int k = 0; k < k1; ++k) {
+                    const float cc = (s[k] * rnj) * rn[k];
+                    if (cc > ss->cmax) { ss->cmax = cc; ss->imax = i0 + k; ss->jmax = j; }
+                    if (cc < ss->cmin) { ss->cmin = cc; ss->imin = i0 + k; ss->jmin = j; }
                 }
             }
         }
         GradSums* sums = STATS ? &ss->loss : gs;
         if (lp.kind == LossKind::video) {
-            const float off = video_span<Ops>(s, k0, kv, lp.thr) + video_span<Scalar>(s, kv, cv, lp.thr);
+            const float off = video_span<Ops>(s, 0, kv, lp.thr, &nnz) + video_span<Scalar>(s, kv, k1, lp.thr, &nnz);
             loss += 2.0 * double(off);                         // (i, j) and (j, i)
         } else {
-            loss += double(exp_span<Ops>(s, k0, kv, lp.t, lp.shift, &sums->max_c2)) +
-                    double(exp_span<Scalar>(s, kv, cv, lp.t, lp.shift, &sums->max_c2));
+            loss += double(exp_span<Ops>(s, 0, kv, lp.t, lp.shift, &sums->max_c2, &nnz)) +
+                    double(exp_span<Scalar>(s, kv, k1, lp.t, lp.shift, &sums->max_c2, &nnz));
         }
     }
     (STATS ? ss->loss.loss : gs->loss) += loss;
+    return int(nnz);
+}
+
+#if !defined(SPK_EPILOGUE_ONLY)
+// The two gradient products for a tile whose weights are mostly 0 (the video loss once
+// most pairs sit in its dead zone; the exp loss at large t): for each nonzero w at
+// (j, i), g_j += w v_i and g_i += w v_j, both into g_row (grad = g_row + gT^T either
+// way). Row j's gradient stays in registers, KS vectors of it at a time. A diagonal
+// weight, stored halved, lands twice on g_j, as in the dense form.
+template <int KS>
+static void sparse_row(const PairData& p, int q0, int nq, int j, const float* vi0, float* gi0, const int* idx,
+                       const float* wv, int nz) {
+    using V = typename Ops::V;
+    constexpr int W = Ops::W;
+    const float* vj = p.V + ptrdiff_t(j) * p.dp + q0;
+    float* gj = p.g_row + ptrdiff_t(j) * p.dp + q0;
+    V acc[KS], bj[KS];
+    for (int q = 0; q < KS; ++q)
+        if (q < nq) {
+            acc[q] = Ops::load(gj + q * W);
+            bj[q] = Ops::load(vj + q * W);
+        }
+    for (int z = 0; z < nz; ++z) {
+        const V w = Ops::set1(wv[z]);
+        const float* vi = vi0 + ptrdiff_t(idx[z]) * p.dp + q0;
+        float* gi = gi0 + ptrdiff_t(idx[z]) * p.dp + q0;
+        for (int q = 0; q < KS; ++q)
+            if (q < nq) {
+                acc[q] = Ops::fma(w, Ops::load(vi + q * W), acc[q]);
+                Ops::store(gi + q * W, Ops::fma(w, bj[q], Ops::load(gi + q * W)));
+            }
+    }
+    for (int q = 0; q < KS; ++q)
+        if (q < nq) Ops::store(gj + q * W, acc[q]);
+}
+
+static void sparse_update(const PairData& p, int i0, int r, int j0, int cv, const float* tile, int ldt, int* idx,
+                          float* wv) {
+    constexpr int W = Ops::W, KS = 8;
+    const int nvec = p.dp / W;           // dp is a multiple of W
+    const float* vi0 = p.V + ptrdiff_t(i0) * p.dp;
+    float* gi0 = p.g_row + ptrdiff_t(i0) * p.dp;
+    for (int jj = 0; jj < cv; ++jj) {
+        const float* s = tile + ptrdiff_t(jj) * ldt;
+        int nz = 0, k0 = 0;
+        for (; k0 + W <= r; k0 += W) {   // the nonzeros of row jj, by a bit mask per vector
+            for (unsigned m = Ops::nonzero_mask(Ops::load(s + k0)); m; m &= m - 1) {
+                const int k = k0 + __builtin_ctz(m);
+                idx[nz] = k;
+                wv[nz++] = s[k];
+            }
+        }
+        for (; k0 < r; ++k0)
+            if (s[k0] != 0.f) {
+                idx[nz] = k0;
+                wv[nz++] = s[k0];
+            }
+        if (nz == 0) continue;
+        for (int q0 = 0; q0 < nvec; q0 += KS)
+            sparse_row<KS>(p, q0 * W, nvec - q0 < KS ? nvec - q0 : KS, j0 + jj, vi0, gi0, idx, wv, nz);
+    }
 }
 
 // ---- [SECTION] entry points (not for the Eigen kernel, which only borrows the epilogue) ----
-#if !defined(SPK_EPILOGUE_ONLY)
-// G (r, c) = V_I (r, d) VT_J (d, c)
-static void gram_tile(const PairData& p, int i0, int r, int j0, int c, float* tile, int ldt) {
-    gemm<Ops::MR_G, Ops::NV_G, false>(r, c, p.d, p.V + ptrdiff_t(i0) * p.dp, p.dp, 1, p.VT + j0, p.np,
-                                      tile, ldt);
+// The row block I (r vectors) stays in cache while the column chunks J stream past:
+// VT_I, V_I and gT_I are read or written by every tile of the sweep, V_J and g_J once.
+// T (cv, rp) = V_J (cv, d) VT_I (d, rp)
+static void gram_tile(const PairData& p, int i0, int rp, int j0, int cv, float* tile, int ldt) {
+    gemm<Ops::MR_G, Ops::NV_G, false>(cv, rp, p.d, p.V + ptrdiff_t(j0) * p.dp, p.dp, 1, p.VT + i0, p.np, tile, ldt);
 }
 
 void grad_tile(const PairData& p, const LossParams& lp, int i0, int i1, int j0, int j1, float* tile,
                GradSums* sums) {
-    const int r = i1 - i0, c = j1 - j0, ldt = c + kTilePad;   // rows of the tile off a power of 2
-    const int cv = (p.n - j0 < c ? p.n - j0 : c);
-    gram_tile(p, i0, r, j0, c, tile, ldt);
-    epilogue<false>(p, lp, i0, r, j0, c, tile, ldt, sums, nullptr);
-    // gT_J (d, c) += V_I^T (d, r) S (r, c)
-    gemm<Ops::MR_T, Ops::NV_T, true>(p.d, c, r, p.V + ptrdiff_t(i0) * p.dp, 1, p.dp, tile, ldt, p.gT + j0,
-                                     p.np);
-    // g_I (r, dp) += S (r, cv) V_J (cv, dp)
-    gemm<Ops::MR_R, Ops::NV_R, true, Ops::KB_R>(r, p.dp, cv, tile, ldt, 1, p.V + ptrdiff_t(j0) * p.dp, p.dp,
-                                                 p.g_row + ptrdiff_t(i0) * p.dp, p.dp);
+    const int r = i1 - i0, rp = (r + Ops::W - 1) / Ops::W * Ops::W, ldt = rp + kTilePad;
+    const int cv = (p.n - j0 < j1 - j0 ? p.n - j0 : j1 - j0);
+    gram_tile(p, i0, rp, j0, cv, tile, ldt);
+    const int nnz = epilogue<false>(p, lp, i0, r, rp, j0, cv, tile, ldt, sums, nullptr);
+    if (nnz * 3 < r * cv) {                    // mostly zeros: dense products would waste their work
+        int idx[kMaxTileRows];
+        float wv[kMaxTileRows];
+        sparse_update(p, i0, r, j0, cv, tile, ldt, idx, wv);
+        return;
+    }
+    // g_J (cv, dp) += T (cv, r) V_I (r, dp)
+    gemm<Ops::MR_R, Ops::NV_R, true, Ops::KB_R>(cv, p.dp, r, tile, ldt, 1, p.V + ptrdiff_t(i0) * p.dp, p.dp,
+                                                 p.g_row + ptrdiff_t(j0) * p.dp, p.dp);
+    // gT_I (d, rp) += V_J^T (d, cv) T (cv, rp)
+    gemm<Ops::MR_T, Ops::NV_T, true, Ops::KB_T>(p.d, rp, cv, p.V + ptrdiff_t(j0) * p.dp, 1, p.dp, tile, ldt,
+                                                 p.gT + i0, p.np);
 }
 
 // Multiply-add peak of this instruction set: MR_P x NV_P independent accumulators, the
@@ -313,8 +390,9 @@ double peak_gflops(double seconds, float* sink) {
 
 void stats_tile(const PairData& p, const LossParams& lp, int i0, int i1, int j0, int j1, float* tile,
                 StatsSums* sums) {
-    const int r = i1 - i0, c = j1 - j0, ldt = c + kTilePad;   // rows of the tile off a power of 2
-    gram_tile(p, i0, r, j0, c, tile, ldt);
-    epilogue<true>(p, lp, i0, r, j0, c, tile, ldt, nullptr, sums);
+    const int r = i1 - i0, rp = (r + Ops::W - 1) / Ops::W * Ops::W, ldt = rp + kTilePad;
+    const int cv = (p.n - j0 < j1 - j0 ? p.n - j0 : j1 - j0);
+    gram_tile(p, i0, rp, j0, cv, tile, ldt);
+    epilogue<true>(p, lp, i0, r, rp, j0, cv, tile, ldt, nullptr, sums);
 }
 #endif

@@ -23,7 +23,9 @@ std::string save_file(const std::string& name, const std::string& bytes, const c
 void open_file_picker();
 // Tells a host page (iframe parent) that the state changed: postMessage.
 void post_to_host(const std::string& json);
-// Preferences the page reads from the browser.
+// Preferences the page reads from the browser (kept current by the page: cheap
+// enough to call every frame). Views with animations check the second and
+// jump to the end state instead of animating.
 bool prefers_dark();
 bool prefers_reduced_motion();
 double now_ms();   // monotonic clock in milliseconds

@@ -14,6 +14,7 @@
 #include "ui/app.hpp"
 #include "ui/share.hpp"
 #include "ui/state_links.hpp"
+#include "ui/superlab.hpp"
 
 namespace factlab {
 
@@ -83,6 +84,26 @@ extern "C" const char* factlab_load_facts(const char* name, const char* data, in
 extern "C" const char* factlab_views_json() {
     nlohmann::json j = nlohmann::json::array();
     for (const ViewInfo& v : all_views()) j.push_back({{"id", v.id}, {"title", v.title}, {"lab", v.lab}});
+    g_out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return g_out.c_str();
+}
+
+// The superposition lab's main run, for tests and benchmarks of the page
+// (README "JS API": factlab.superposition()): progress, its worst pair, and the
+// page's frame rate while it ran.
+extern "C" const char* factlab_superposition_json() {
+    const MainRun& M = superlab(app()).main;
+    const SuperposeStats& st = M.sp.stats();
+    const SuperposeConfig& c = M.sp.config();
+    auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); };
+    nlohmann::json j = {{"n", c.n}, {"d", c.d}, {"loss", superpose_loss_name(c.loss)}, {"steps", c.steps},
+                        {"step", M.sp.steps_done()}, {"playing", M.playing}, {"error", M.reset_error + M.sp.error()},
+                        {"kernel", M.sp.kernel_name()},
+                        {"stats_step", st.step}, {"worst_angle_deg", num(st.worst_angle_deg)},
+                        {"worst_abs_cos", num(st.worst_abs_cos)}, {"limit_angle_deg", num(st.limit_angle_deg)},
+                        {"run_wall_ms", M.run_wall_ms}, {"run_work_ms", M.run_work_ms}, {"run_frames", M.run_frames},
+                        {"fps_while_running", M.run_wall_ms > 0 ? M.run_frames * 1000.0 / M.run_wall_ms : 0.0},
+                        {"last_step_seconds", M.sp.last_step_seconds()}};
     g_out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return g_out.c_str();
 }

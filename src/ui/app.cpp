@@ -8,9 +8,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <imgui.h>
+#include <imgui_internal.h>   // the content height of a view (one-column layout)
+#include <map>
 #include "platform/platform.hpp"
 #include "ui/share.hpp"
 #include "ui/theme.hpp"
+#include "ui/widgets.hpp"
 
 namespace factlab {
 
@@ -53,6 +56,7 @@ OverlayRegistrar::OverlayRegistrar(void (*draw)(App&)) { overlays().push_back(dr
 const std::vector<ViewInfo>& all_views() { return registry(); }
 
 const ViewInfo* find_view(const std::string& id) {
+    if (id == "how-many-fit") return find_view("fit");   // its first id: old links keep working
     for (const ViewInfo& v : registry())
         if (id == v.id) return &v;
     return nullptr;
@@ -168,14 +172,43 @@ static void draw_view_header(App& a, const ViewInfo& v, const std::vector<App::E
     ImGui::SetCursorScreenPos(keep);
 }
 
-void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool controls, bool focused) {
+// One column (a phone): each view is as tall as its content, so the page has one
+// scrollbar, not one per view beside the page's. The height is the content's
+// height in the last frame; views that fill what they are given (plots sized by
+// the space left) could then grow a little each frame, so growth that goes on
+// for several frames in a row is stopped.
+struct FitHeight {
+    float h = 0;
+    int growing = 0;
+};
+
+static float fitted_height(const char* id, float nominal, bool measure, float content) {
+    static std::map<std::string, FitHeight> fits;
+    FitHeight& f = fits[id];
+    if (f.h <= 0) f.h = nominal;
+    if (measure) {
+        if (content > f.h + 1.0f) {
+            if (++f.growing <= 3) f.h = content;
+        } else if (content < f.h - 1.0f) {
+            f.h = std::max(content, ImGui::GetFontSize() * 4);
+            f.growing = 0;
+        } else {
+            f.growing = 0;                    // settled
+        }
+    }
+    return f.h;
+}
+
+void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool controls, bool focused, bool fit) {
     ImGui::PushID(v.id);
     if (focused && !embed) ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(theme::highlight()));
-    ImGui::BeginChild(v.id, size, !embed, ImGuiWindowFlags_NoScrollbar * 0);
+    const float nominal = size.y;
+    if (fit) size.y = fitted_height(v.id, nominal, false, 0);
+    ImGui::BeginChild(v.id, size, !embed, fit ? ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse : 0);
     ImVec2 header = ImGui::GetCursorScreenPos();
     if (!embed || controls) {
         ImGui::TextUnformatted(v.title);
-        if (v.blurb && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", v.blurb);
+        if (v.blurb && ImGui::IsItemHovered()) ui::Tooltip("%s", v.blurb);
         ImGui::Separator();
     }
     ViewCtx ctx;
@@ -190,6 +223,11 @@ void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool co
         draw_view_header(a, v, a.offers_, ImGui::GetWindowPos(),
                          ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowSize().x, ImGui::GetWindowPos().y + ImGui::GetWindowSize().y), header);
     a.offers_.clear();
+    if (fit) {   // the content's bottom, in window coordinates, plus the bottom padding
+        float content = ImGui::GetCurrentWindow()->DC.CursorMaxPos.y - ImGui::GetWindowPos().y +
+                        ImGui::GetStyle().WindowPadding.y;
+        fitted_height(v.id, nominal, true, content);
+    }
     if (!embed && ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) && ImGui::IsMouseReleased(0) &&
         a.state.get("view") != v.id)
         a.state.set("view", v.id);
@@ -215,7 +253,7 @@ void App::frame() {
     if (embed) {
         // One view fills the iframe; a link naming no such view gets a message, not a blank frame.
         const ViewInfo* v = find_view(state.get("view", "lookup"));
-        if (v) draw_view_frame(*this, *v, ImGui::GetContentRegionAvail(), true, controls, true);
+        if (v) draw_view_frame(*this, *v, ImGui::GetContentRegionAvail(), true, controls, true, false);
         else share::draw_unknown_view(*this, state.get("view", "lookup"));
     } else {
         share::draw_top_bar(*this, cur);                  // labs, tour, theme, links (share.cpp)
@@ -236,7 +274,7 @@ void App::frame() {
             if (!cur || std::string(v.lab) != cur->lab) continue;
             float h = v.height * fs / 16.0f;
             if (col > 0) ImGui::SameLine(0, gap);
-            draw_view_frame(*this, v, ImVec2(cw, h), false, true, &v == cur);
+            draw_view_frame(*this, v, ImVec2(cw, h), false, true, &v == cur, cols == 1);
             if (reveal && &v == cur) ImGui::SetScrollHereY(0.0f);
             row_h = std::max(row_h, h);
             if (++col == cols) { col = 0; row_h = 0; }

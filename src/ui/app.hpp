@@ -121,7 +121,7 @@ private:
     std::string lookup_key_;
     std::map<std::type_index, std::shared_ptr<void>> ext_;
     std::vector<ExportOffer> offers_;                     // of the view being drawn
-    friend void draw_view_frame(App&, const ViewInfo&, ImVec2, bool, bool, bool);
+    friend void draw_view_frame(App&, const ViewInfo&, ImVec2, bool, bool, bool, bool);
 };
 
 App& app();                                               // the one instance

@@ -11,7 +11,7 @@
 #include <cstdio>
 #include <deque>
 #include <imgui_internal.h>   // SetItemUsingMouseWheel
-#include "platform/gl.hpp"
+#include "ui/gl_program.hpp"
 #include "platform/platform.hpp"
 #include "ui/theme.hpp"
 
@@ -32,47 +32,13 @@ struct Program {
     int max_texture = 2048;
 } g_prog;
 
-GLuint compile(GLenum type, const char* body) {
-    const char* src[2] = {FACTLAB_GLSL_PREFIX, body};
-    GLuint s = glCreateShader(type);
-    glShaderSource(s, 2, src, nullptr);
-    glCompileShader(s);
-    GLint ok = 0;
-    glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
-    if (!ok) {
-        char log[1024] = {0};
-        glGetShaderInfoLog(s, sizeof log, nullptr, log);
-        std::fprintf(stderr, "heatmap shader: %s\n", log);
-        glDeleteShader(s);
-        return 0;
-    }
-    return s;
-}
-
 // Returns false when the program cannot be built (the heatmap then draws a note).
 bool ensure_program() {
     if (g_prog.generation == platform::gl_generation()) return !g_prog.failed;
     g_prog = Program{};   // old names died with the old context
     g_prog.generation = platform::gl_generation();
-    GLuint vs = compile(GL_VERTEX_SHADER, reinterpret_cast<const char*>(shader_heatmap_vs));
-    GLuint fs = compile(GL_FRAGMENT_SHADER, reinterpret_cast<const char*>(shader_heatmap_fs));
-    if (!vs || !fs) { g_prog.failed = true; return false; }
-    GLuint p = glCreateProgram();
-    glAttachShader(p, vs);
-    glAttachShader(p, fs);
-    glLinkProgram(p);
-    glDeleteShader(vs);
-    glDeleteShader(fs);
-    GLint ok = 0;
-    glGetProgramiv(p, GL_LINK_STATUS, &ok);
-    if (!ok) {
-        char log[1024] = {0};
-        glGetProgramInfoLog(p, sizeof log, nullptr, log);
-        std::fprintf(stderr, "heatmap program: %s\n", log);
-        glDeleteProgram(p);
-        g_prog.failed = true;
-        return false;
-    }
+    GLuint p = gl_program("heatmap", shader_heatmap_vs, shader_heatmap_fs);
+    if (!p) { g_prog.failed = true; return false; }
     g_prog.prog = p;
     g_prog.u_values = glGetUniformLocation(p, "u_values");
     g_prog.u_view = glGetUniformLocation(p, "u_view");

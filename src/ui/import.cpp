@@ -11,6 +11,7 @@
 #include "platform/platform.hpp"
 #include "ui/share.hpp"
 #include "ui/theme.hpp"
+#include "ui/widgets.hpp"
 
 namespace factlab::share {
 
@@ -30,7 +31,7 @@ void import_buttons(App& a, bool as_menu_items) {
     bool custom = a.facts_source != kBuiltin;
     bool pick = as_menu_items ? ImGui::MenuItem("Load facts...") : ImGui::Button("Load facts...");
     if (!as_menu_items && ImGui::IsItemHovered())
-        ImGui::SetTooltip("Load a CSV with header subject,relation,object (or drop one on the page).\nNow: %s",
+        ui::Tooltip("Load a CSV with header subject,relation,object (or drop one on the page).\nNow: %s",
                           a.facts_source.c_str());
     if (pick) {
         if (platform::is_web()) platform::open_file_picker();
@@ -39,7 +40,7 @@ void import_buttons(App& a, bool as_menu_items) {
     if (custom) {
         if (!as_menu_items) ImGui::SameLine();
         bool reset = as_menu_items ? ImGui::MenuItem("Built-in facts") : ImGui::Button("Built-in facts");
-        if (!as_menu_items && ImGui::IsItemHovered()) ImGui::SetTooltip("Go back to the built-in athletes");
+        if (!as_menu_items && ImGui::IsItemHovered()) ui::Tooltip("Go back to the built-in athletes");
         if (reset) {
             a.reset_facts();
             a.toast("Back to the built-in facts about athletes.");

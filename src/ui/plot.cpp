@@ -263,7 +263,13 @@ int HBars(const char* id, const std::vector<std::string>& labels, const std::vec
     float label_w = 0;
     for (int i = 0; i < n; ++i) label_w = std::max(label_w, ImGui::CalcTextSize(labels[i].c_str()).x);
     label_w = label_width > 0 ? std::min(label_width, width * 0.6f) : std::min(label_w + 8, width * 0.45f);
-    float value_w = ImGui::CalcTextSize("-0.000").x + 8;
+    float value_w = ImGui::CalcTextSize("-0.000").x;   // room for the widest value read-out
+    for (int i = 0; i < n; ++i) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, fmt, values[i]);
+        value_w = std::max(value_w, ImGui::CalcTextSize(buf).x);
+    }
+    value_w += 10;
     ImVec2 p = ImGui::GetCursorScreenPos();
     ImGui::PushID(id);
     ImGui::InvisibleButton("##hbars", ImVec2(width, std::max(1.0f, row_height * n)));

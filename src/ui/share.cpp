@@ -14,6 +14,7 @@
 #include "ui/state_message.hpp"
 #include "ui/theme.hpp"
 #include "ui/tour.hpp"
+#include "ui/widgets.hpp"
 
 namespace factlab::share {
 
@@ -49,7 +50,7 @@ void view_menu_items(App& a, const ViewInfo& v) {
     }
     if (ImGui::MenuItem("Copy embed code")) copy_embed(a, v, true);
     if (ImGui::MenuItem("Copy embed code, plot only")) copy_embed(a, v, false);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The iframe shows this view without its controls (&controls=0)");
+    if (ImGui::IsItemHovered()) ui::Tooltip("The iframe shows this view without its controls (&controls=0)");
 }
 
 //-----------------------------------------------------------------------------
@@ -98,10 +99,10 @@ void draw_top_bar(App& a, const ViewInfo* cur) {
 
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("factlab");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("How might LLMs store facts? An interactive lab.");
+    if (ImGui::IsItemHovered()) ui::Tooltip("How might LLMs store facts? An interactive lab.");
     if (compact) {
         ImGui::SameLine();
-        std::string lab = std::string(lab_title(cur)) + " v";
+        std::string lab = std::string(lab_title(cur)) + " \u25BC";   // ▼
         if (ImGui::Button(lab.c_str())) ImGui::OpenPopup("labs");
         if (ImGui::BeginPopup("labs")) {
             for (const LabInfo& l : all_labs())
@@ -120,11 +121,11 @@ void draw_top_bar(App& a, const ViewInfo* cur) {
     ImGui::SameLine(0, compact ? sp : sp * 3);
     bool touring = tour::current(a) > 0;
     if (ImGui::Button("Tour")) tour::go(a, touring ? 0 : 1);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip(touring ? "Close the guided tour" : "A guided tour through the video's story");
+    if (ImGui::IsItemHovered()) ui::Tooltip(touring ? "Close the guided tour" : "A guided tour through the video's story");
 
     if (compact) {
         ImGui::SameLine();
-        if (ImGui::Button("More v")) ImGui::OpenPopup("more");
+        if (ImGui::Button("More \u25BC")) ImGui::OpenPopup("more");
         if (ImGui::BeginPopup("more")) {
             if (ImGui::MenuItem(a.dark ? "Light theme" : "Dark theme")) toggle_theme(a);
             if (ImGui::MenuItem("Copy link")) copy_link(a, a.state, "Link");
@@ -146,7 +147,7 @@ void draw_top_bar(App& a, const ViewInfo* cur) {
     if (ImGui::Button("Copy link")) copy_link(a, a.state, "Link");
     ImGui::SameLine();
     if (ImGui::Button("Embed")) ImGui::OpenPopup("embed");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy an <iframe> that shows one view in your own page");
+    if (ImGui::IsItemHovered()) ui::Tooltip("Copy an <iframe> that shows one view in your own page");
     if (ImGui::BeginPopup("embed")) {
         ImGui::TextDisabled("Paste into a blog post: the iframe shows one view at this state.");
         embed_menu_items(a, cur);
@@ -188,7 +189,9 @@ std::string handle_host_message(App& a, std::string_view json) {
             // The result must still fit in a link, or "Copy link" could not restore it.
             State next = a.state;
             apply_host_message(&next, m);
-            size_t len = share_query(next).size(), max = StateLimits{}.max_text;
+            State shared;
+            for (const auto& [k, v] : next.items()) if (!is_page_key(k)) shared.set(k, v);
+            size_t len = state_size(shared), max = StateLimits{}.max_text;
             if (len > max)
                 return host_error_reply("the state would need " + std::to_string(len) + " bytes in a link (at most " +
                                         std::to_string(max) + "); nothing was changed", m.id);

@@ -46,8 +46,13 @@ std::string percent_encode(std::string_view s) {
     static const char* hex = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : s) {
+        // Unreserved characters, and the sub-delimiters a URL fragment or query
+        // may hold as they are (RFC 3986) except our separators & = + # %: a link
+        // then never grows when it is read and written again.
         bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                     c == '-' || c == '_' || c == '.' || c == '~';
+                     c == '-' || c == '_' || c == '.' || c == '~' || c == '!' || c == '$' || c == '\'' ||
+                     c == '(' || c == ')' || c == '*' || c == ',' || c == ';' || c == ':' || c == '@' ||
+                     c == '/' || c == '?';
         if (plain) out += char(c);
         else { out += '%'; out += hex[c >> 4]; out += hex[c & 15]; }
     }
@@ -79,10 +84,11 @@ bool percent_decode(std::string_view s, std::string* out) {
 bool parse_query(std::string_view text, State* out, std::vector<std::string>* warnings,
                  const StateLimits& limits) {
     auto warn = [&](std::string w) { if (warnings && warnings->size() < 20) warnings->push_back(std::move(w)); };
-    if (text.size() > limits.max_text) { warn("link state too long; ignored"); return false; }
     if (!text.empty() && (text[0] == '#' || text[0] == '?')) text.remove_prefix(1);
+    const std::string too_long = "link state too long (over " + std::to_string(limits.max_text) + " bytes); ignored";
+    if (text.size() > 3 * limits.max_text) { warn(too_long); return false; }
     State s;
-    size_t count = 0;
+    size_t count = 0, size = 0;
     while (!text.empty()) {
         size_t amp = text.find('&');
         std::string_view pair = text.substr(0, amp);
@@ -97,6 +103,8 @@ bool parse_query(std::string_view text, State* out, std::vector<std::string>* wa
         if (eq == std::string_view::npos) value = "1";       // "&embed" means embed=1
         if (!valid_state_value(value, limits)) { warn("ignored bad value for '" + key + "'"); continue; }
         if (++count > limits.max_keys) { warn("too many link parts; the rest ignored"); break; }
+        size += key.size() + value.size() + 2;
+        if (size > limits.max_text) { warn(too_long); return false; }
         s.set(key, value);
     }
     if (out) *out = std::move(s);
@@ -170,6 +178,12 @@ void State::erase(const std::string& key) {
 
 void State::clear() {
     if (!kv_.empty()) { kv_.clear(); ++version_; }
+}
+
+size_t state_size(const State& s) {
+    size_t n = 0;
+    for (const auto& [k, v] : s.items()) n += k.size() + v.size() + 2;
+    return n;
 }
 
 std::string State::to_query() const {

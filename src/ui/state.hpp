@@ -44,7 +44,10 @@ private:
 };
 
 struct StateLimits {
-    size_t max_text = 4096;       // whole hash/query
+    // The state's size: sum over pairs of key + value + 2 ("=" and "&"), decoded.
+    // A link may be up to 3x that (every byte percent-encoded), so whatever a
+    // link holds re-encodes to a link that is read back: it never outgrows us.
+    size_t max_text = 4096;
     size_t max_keys = 64;
     size_t max_key = 32;          // [a-z0-9_.-]
     size_t max_value = 256;       // bytes, after percent-decoding; valid UTF-8, no control chars
@@ -53,9 +56,12 @@ struct StateLimits {
 // Parses "#k=v&k2=v2" or "?k=v" (leading '#'/'?' optional, '+' is a space).
 // Bad pairs are skipped with a warning; the result never holds an invalid key
 // or value. Returns false (and leaves *out untouched) only when the whole text
-// is unusable (too long).
+// is unusable: longer than 3 * max_text, or holding more than max_text decoded.
 bool parse_query(std::string_view text, State* out, std::vector<std::string>* warnings,
                  const StateLimits& limits = {});
+
+// The decoded size StateLimits::max_text bounds.
+size_t state_size(const State& s);
 
 bool valid_state_key(std::string_view key, const StateLimits& limits = {});
 bool valid_state_value(std::string_view value, const StateLimits& limits = {});

@@ -28,13 +28,49 @@ static bool depth_ok(std::string_view text, int max) {
     return true;
 }
 
+static std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// The id of a message too big or too deep to parse: the value of a top-level
+// "id" key, found by a scan that tracks strings and depth, then checked by
+// parsing that value alone. "" when there is none or it is not a valid id.
+static std::string shallow_id(std::string_view text, size_t max_id) {
+    int depth = 0;
+    bool key_next = false;                       // at depth 1, the next string is a key
+    for (size_t i = 0; i < text.size() && i < (1u << 20); ++i) {
+        char c = text[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            while (j < text.size() && text[j] != '"') j += text[j] == '\\' ? 2 : 1;
+            if (j >= text.size()) return "";
+            std::string_view str = text.substr(i, j + 1 - i);
+            i = j;
+            if (depth != 1 || !key_next || str != "\"id\"") { key_next = false; continue; }
+            size_t k = j + 1;
+            while (k < text.size() && (text[k] == ' ' || text[k] == '\n' || text[k] == '\t' || text[k] == '\r')) ++k;
+            if (k >= text.size() || text[k] != ':') return "";
+            size_t v0 = k + 1, v1 = v0;
+            while (v1 < text.size() && v1 - v0 <= max_id + 8 && text[v1] != ',' && text[v1] != '}') {
+                if (text[v1] == '"') { ++v1; while (v1 < text.size() && text[v1] != '"') v1 += text[v1] == '\\' ? 2 : 1; }
+                ++v1;
+            }
+            json v = json::parse(text.begin() + std::min(v0, text.size()), text.begin() + std::min(v1, text.size()), nullptr, false);
+            if (v.is_string() && v.get_ref<const std::string&>().size() <= max_id) return dump(v);
+            if (v.is_number_integer() || v.is_number_unsigned()) return dump(v);
+            return "";
+        }
+        if (c == '{' || c == '[') { ++depth; key_next = depth == 1 && c == '{'; }
+        else if (c == '}' || c == ']') --depth;
+        else if (c == ',' && depth == 1) key_next = true;
+    }
+    return "";
+}
+
 // A key for an error message: only the characters a state key may have, short.
 static std::string shown_key(std::string_view k) {
     std::string out = percent_encode(k.substr(0, 32));
     return out.size() > 48 ? out.substr(0, 48) + "..." : out;
 }
 
-static std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 // One state value from JSON: strings as they are, finite numbers in their
 // shortest JSON form, booleans as 1/0. Anything else is refused.
@@ -54,7 +90,7 @@ static bool value_text(const json& v, std::string* out) {
 // "k=v&k2=" (an empty value erases k2 in a merge), with the link's rules.
 static bool patch_from_query(std::string_view q, HostMessage* m, bool merge, std::string* error) {
     StateLimits lim;
-    if (q.size() > lim.max_text) { *error = "state text is longer than " + std::to_string(lim.max_text) + " bytes"; return false; }
+    if (q.size() > 3 * lim.max_text) { *error = "state text is longer than " + std::to_string(3 * lim.max_text) + " bytes"; return false; }
     if (!q.empty() && (q[0] == '#' || q[0] == '?')) q.remove_prefix(1);
     size_t count = 0;
     while (!q.empty()) {
@@ -103,11 +139,17 @@ bool parse_host_message(std::string_view text, HostMessage* out, std::string* er
     // other scripts on a host page post messages too, and those are not ours.
     bool mentions = text.substr(0, limits.max_bytes).find("factlab:") != std::string_view::npos;
     if (text.size() > limits.max_bytes) {
-        if (mentions) *error = "message is longer than " + std::to_string(limits.max_bytes) + " bytes";
+        if (mentions) {
+            *error = "message is longer than " + std::to_string(limits.max_bytes) + " bytes";
+            if (out) out->id = shallow_id(text, limits.max_id);
+        }
         return false;
     }
     if (!depth_ok(text, limits.max_depth)) {
-        if (mentions) *error = "message is nested too deeply (at most " + std::to_string(limits.max_depth) + " levels)";
+        if (mentions) {
+            *error = "message is nested too deeply (at most " + std::to_string(limits.max_depth) + " levels)";
+            if (out) out->id = shallow_id(text, limits.max_id);
+        }
         return false;
     }
     json j = json::parse(text.begin(), text.end(), nullptr, false);

@@ -12,6 +12,7 @@
 #include "platform/platform.hpp"
 #include "ui/state_links.hpp"
 #include "ui/theme.hpp"
+#include "ui/widgets.hpp"
 
 namespace factlab::tour {
 
@@ -197,7 +198,7 @@ static void draw_card(App& a) {
     ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x - margin, vp->WorkPos.y + vp->WorkSize.y - margin),
                             ImGuiCond_Always, ImVec2(1, 1));
     ImGui::SetNextWindowSize(ImVec2(w, 0));
-    ImGui::SetNextWindowBgAlpha(0.97f);
+    ImGui::SetNextWindowBgAlpha(1.0f);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, fs * 0.5f);
     ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(theme::highlight()));
@@ -214,13 +215,13 @@ static void draw_card(App& a) {
     if (show_body) words(s.body);
     ImGui::Spacing();
     ImGui::BeginDisabled(n <= 1);
-    if (ImGui::Button("< Back")) go(a, n - 1);
+    if (ImGui::Button("\u2190 Back")) go(a, n - 1);   // ←
     ImGui::EndDisabled();
     ImGui::SameLine();
     if (n < step_count()) {
         ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(theme::kBlue));
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-        if (ImGui::Button("Next >")) go(a, n + 1);
+        if (ImGui::Button("Next \u2192")) go(a, n + 1);   // →
         ImGui::PopStyleColor(2);
     } else if (ImGui::Button("Finish")) {
         go(a, 0);
@@ -236,7 +237,7 @@ static void draw_card(App& a) {
             platform::copy_to_clipboard(step_link(n));
             a.toast("Link to this step copied.");
         }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy a link that opens the tour at this step");
+        if (ImGui::IsItemHovered()) ui::Tooltip("Copy a link that opens the tour at this step");
     }
     ImGui::End();
     ImGui::PopStyleColor();

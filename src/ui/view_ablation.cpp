@@ -16,6 +16,7 @@
 #include "ui/caplab.hpp"
 #include "ui/labui.hpp"
 #include "ui/theme.hpp"
+#include "ui/widgets.hpp"
 
 namespace factlab {
 namespace {
@@ -147,7 +148,7 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
     if (hovered >= 0) {
         int best = -1;
         if (hovered < act.H.rows() && act.H.cols() > 0) act.H.row(hovered).maxCoeff(&best);
-        ImGui::SetTooltip("neuron %d (%s)\nfires most for %s\nclick to switch %s", hovered, mask[size_t(hovered)] ? "off" : "on",
+        ui::Tooltip("neuron %d (%s)\nfires most for %s\nclick to switch %s", hovered, mask[size_t(hovered)] ? "off" : "on",
                           best >= 0 ? facts.subjects[size_t(best)].c_str() : "nobody", mask[size_t(hovered)] ? "on" : "off");
         if (ImGui::IsItemClicked()) {
             mask[size_t(hovered)] ^= 1;

@@ -149,7 +149,7 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
         float reset_w = ImGui::CalcTextSize("Compiled").x + ImGui::GetStyle().FramePadding.x * 2;
         ImGui::SetNextItemWidth(std::max(fs * 6, ImGui::GetContentRegionAvail().x - (narrow ? 0 : reset_w + fs)));
         if (ImGui::SliderFloat("##bias", &bias, b0 - 4, b0 + 4, "%.2f")) a.state.set_float("gate_bias", bias);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("The neuron's bias: it shifts the boundary. Compiled value: %.2f", b0);
+        if (ImGui::IsItemHovered()) ui::Tooltip("The neuron's bias: it shifts the boundary. Compiled value: %.2f", b0);
         if (!narrow) ImGui::SameLine();
         ImGui::BeginDisabled(!a.state.has("gate_bias"));
         if (ImGui::Button("Compiled")) { a.state.erase("gate_bias"); bias = b0; }
@@ -261,7 +261,7 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
         if (hovered_pt >= 0) {
             const GatePoint& p = pts[hovered_pt];
             float pre = p.wE + bias;
-            ImGui::SetTooltip("%s\nx = %.3f, y = %.3f\nother tokens: %+.3f\nW_up\xC2\xB7" "E + b_up = %+.3f\n%s = %.3f  (%s)",
+            ui::Tooltip("%s\nx = %.3f, y = %.3f\nother tokens: %+.3f\nW_up\xC2\xB7" "E + b_up = %+.3f\n%s = %.3f  (%s)",
                               p.name.c_str(), p.x, p.y, p.rest, pre, m.mlp.act == Activation::GELU ? "GELU" : "ReLU",
                               activate(m.mlp.act, pre), pre > 0 ? "fires" : "silent");
         }

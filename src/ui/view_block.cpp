@@ -73,7 +73,7 @@ void step_up(App& a, const Model& m, const LookupResult& L, float w, int k, cons
     int hov = draw_bars("pre", b, w, theme::series(0), hl);
     if (hov >= 0) {
         int n = top[hov];
-        ImGui::SetTooltip("neuron %d (%s)\nW_up row \xC2\xB7 E = %+.3f\nb_up = %+.3f\nsum = %+.3f\nclick: inspect it",
+        ui::Tooltip("neuron %d (%s)\nW_up row \xC2\xB7 E = %+.3f\nb_up = %+.3f\nsum = %+.3f\nclick: inspect it",
                           n, ui::neuron_label(m, n).c_str(), L.trace.pre[n] - m.mlp.b_up[n], m.mlp.b_up[n], L.trace.pre[n]);
         if (ImGui::IsMouseReleased(0)) a.state.set_int("neuron", n);
     }
@@ -103,7 +103,7 @@ void step_act(App& a, const Model& m, const LookupResult& L, float w, const View
     }
     int hov = draw_bars("post", b, w, theme::series(1), hl);
     if (hov >= 0) {
-        ImGui::SetTooltip("neuron %d (%s): %s(%+.3f) = %+.3f\nclick: inspect it", top[hov], b.labels[hov].c_str(),
+        ui::Tooltip("neuron %d (%s): %s(%+.3f) = %+.3f\nclick: inspect it", top[hov], b.labels[hov].c_str(),
                           gelu ? "GELU" : "ReLU", L.trace.pre[top[hov]], L.trace.post[top[hov]]);
         if (ImGui::IsMouseReleased(0)) a.state.set_int("neuron", top[hov]);
     }
@@ -151,7 +151,7 @@ void step_out(App& a, const Model& m, const LookupResult& L, float w) {
             ImGui::PopTextWrapPos();
             ImGui::PopStyleColor();
             if (ImGui::IsItemHovered())
-                ImGui::SetTooltip("logit %+.3f (%s direction \xC2\xB7 output)", ans.ranking[0].logit, best.c_str());
+                ui::Tooltip("logit %+.3f (%s direction \xC2\xB7 output)", ans.ranking[0].logit, best.c_str());
             ImGui::TableNextColumn();
             ImGui::Text("%.1f%%", ans.ranking[0].probability * 100.0);
         }

@@ -16,6 +16,7 @@
 #include "ui/labui.hpp"
 #include "ui/plot.hpp"
 #include "ui/theme.hpp"
+#include "ui/widgets.hpp"
 
 namespace factlab {
 namespace {
@@ -343,7 +344,7 @@ void draw_sweep(App& a, const ViewCtx& ctx) {
             if (r.compiled_params > 0) {
                 ImGui::Text("%.3f", r.compiled_bits_per_param);
                 if (ImGui::IsItemHovered())
-                    ImGui::SetTooltip("%s weights; its accuracy on the same facts: %s", plot::Grouped(double(r.compiled_params)).c_str(),
+                    ui::Tooltip("%s weights; its accuracy on the same facts: %s", plot::Grouped(double(r.compiled_params)).c_str(),
                                       r.compiled_accuracy >= 0 ? lab::pct_text(r.compiled_accuracy).c_str() : "not measured");
             } else {
                 ImGui::TextDisabled("-");
@@ -425,7 +426,7 @@ void draw_interference(App& a, const ViewCtx& ctx) {
             for (const auto& p : pts)
                 if (!best || std::fabs(std::log(p.d / d)) < std::fabs(std::log(best->d / d))) best = &p;
             if (best)
-                ImGui::SetTooltip("d = %d\ncompiled: %s\nlearned (%d neurons): %s", best->d,
+                ui::Tooltip("d = %d\ncompiled: %s\nlearned (%d neurons): %s", best->d,
                                   lab::pct_text(best->compiled_accuracy).c_str(), best->learned_hidden,
                                   best->learned_accuracy >= 0 ? lab::pct_text(best->learned_accuracy).c_str() : "training…");
         }

@@ -20,6 +20,7 @@
 #include "ui/caplab.hpp"
 #include "ui/labui.hpp"
 #include "ui/theme.hpp"
+#include "ui/widgets.hpp"
 
 namespace factlab {
 namespace {
@@ -159,7 +160,7 @@ void draw_edit(App& a, const ViewCtx& ctx) {
         if (c == cell)
             ImGui::GetWindowDrawList()->AddRect(ImVec2(p0.x - 2, p0.y - 2), ImVec2(p1.x + 2, p1.y + 2), theme::highlight(), 3, 0, 2);
         if (ImGui::IsItemClicked()) a.state.set_int("ed_cell", c);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the details of this edit");
+        if (ImGui::IsItemHovered()) ui::Tooltip("Show the details of this edit");
         ImGui::PopID();
     };
     if (ImGui::GetContentRegionAvail().x < fs * 30) {

@@ -21,6 +21,7 @@
 #include "ui/plot.hpp"
 #include "ui/superlab.hpp"
 #include "ui/theme.hpp"
+#include "ui/widgets.hpp"
 
 namespace factlab {
 namespace {
@@ -158,7 +159,7 @@ void draw_fit(App& a, const ViewCtx& ctx) {
             if (it != F.points.end() && !it->second.trials.empty())
                 measured = std::string("\nmeasured here: ") + (it->second.capped ? "at least " : "") + plot::Grouped(it->second.n_fit) +
                            (it->second.finished ? "" : " so far");
-            ImGui::SetTooltip("d = %s, within ±%g°\nno more than: %s\ngreedy reaches: %s\nrandom, half the time: %s%s",
+            ui::Tooltip("d = %s, within ±%g°\nno more than: %s\ngreedy reaches: %s\nrandom, half the time: %s%s",
                               plot::Grouped(d).c_str(), tol, count_text(f.log10_upper).c_str(), count_text(f.log10_greedy).c_str(),
                               count_text(f.log10_random).c_str(), measured.c_str());
         }
@@ -211,7 +212,7 @@ void draw_fit(App& a, const ViewCtx& ctx) {
     });
 }
 
-ViewRegistrar reg({"how-many-fit", "How many fit", "superposition", 30, 560.0f, draw_fit,
+ViewRegistrar reg({"fit", "How many fit", "superposition", 30, 560.0f, draw_fit,
                    "For an angle tolerance: how many nearly perpendicular directions fit, against the dimension."});
 
 }  // namespace

@@ -90,7 +90,7 @@ void draw_relation(App& a, const Model& m, const LookupResult& L, const Relation
             bool is_truth = stored && name == truth;
             if (i >= top_k && !is_truth) continue;
             if (shown++ == hov) {
-                ImGui::SetTooltip("%s: rank %d of %d candidates\nlogit = %s direction \xC2\xB7 output = %+.3f\nprobability = %.2f%%",
+                ui::Tooltip("%s: rank %d of %d candidates\nlogit = %s direction \xC2\xB7 output = %+.3f\nprobability = %.2f%%",
                                   name.c_str(), i + 1, int(ans.ranking.size()), name.c_str(), ans.ranking[i].logit,
                                   ans.ranking[i].probability * 100.0);
                 break;
@@ -172,14 +172,18 @@ void draw_lookup(App& a, const ViewCtx& ctx) {
     if (!other.empty()) {
         std::string names;
         for (const RelationAnswer* ans : other) names += (names.empty() ? "" : ", ") + m.vocab.relations[ans->relation];
+        // A tree node's label does not wrap: on a narrow panel the names go inside.
         std::string head = "Not stored for this subject: " + names;
+        const bool fits = ImGui::CalcTextSize(head.c_str()).x + ui::Em(2) <= width;
+        if (!fits) head = "Not stored for this subject (" + std::to_string(other.size()) + ")";
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
         bool open = ImGui::TreeNodeEx("##other", ImGuiTreeNodeFlags_SpanAvailWidth, "%s", head.c_str());
         ImGui::PopStyleColor();
         if (open) {
-            ui::Note("The fact set has no such fact, so nothing was written for it: the answer is whatever E "
-                     "happens to point to, a near-uniform guess.");
-            for (const RelationAnswer* ans : other) draw_relation(a, m, L, *ans, 3, width, label_w);
+            ui::Note("The fact set has no such fact%s%s, so nothing was written for it: the answer is whatever E "
+                     "happens to point to, a near-uniform guess.", fits ? "" : ": ", fits ? "" : names.c_str());
+            const float inner = ImGui::GetContentRegionAvail().x;   // narrower than `width`: the tree indents
+            for (const RelationAnswer* ans : other) draw_relation(a, m, L, *ans, 3, inner, std::min(label_w, inner * 0.45f));
             ImGui::TreePop();
         }
     }

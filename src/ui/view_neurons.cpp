@@ -67,7 +67,7 @@ void draw_neurons(App& a, const ViewCtx& ctx) {
             ui::Flow f;
             f.first = false;
             if (f.button("Follow the subject")) a.state.erase("neuron");
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show the neuron of the subject picked in Lookup (%s).", a.subject().c_str());
+            if (ImGui::IsItemHovered()) ui::Tooltip("Show the neuron of the subject picked in Lookup (%s).", a.subject().c_str());
         }
     }
     ImGui::Text("Neuron %d of %d", n, h);
@@ -82,7 +82,7 @@ void draw_neurons(App& a, const ViewCtx& ctx) {
     ui::Caption("Dot products with the named directions (largest |value|). + wants the token; \xE2\x88\x92 vetoes it.");
     named_bars("row", m, ui::top_named(m, row, 6, true, true, ui::Rank::ByAbs), W, theme::series(0));
     ImGui::Text("b_up = %+.3f", m.mlp.b_up[n]);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The bias: W_up row \xC2\xB7 E must beat %.3f for the neuron to fire.", -m.mlp.b_up[n]);
+    if (ImGui::IsItemHovered()) ui::Tooltip("The bias: W_up row \xC2\xB7 E must beat %.3f for the neuron to fire.", -m.mlp.b_up[n]);
 
     ImGui::Spacing();
     ImGui::TextUnformatted("W_down column: what it writes into E");

@@ -61,10 +61,10 @@ void draw_params(App& a, const ViewCtx& ctx) {
         input_count(a, "layers", "pl", kGptL, 10000, stacked, lw);
         ui::Flow f;
         if (f.button("GPT-3")) { a.state.set_int("pd", kGptD); a.state.set_int("ph", kGptH); a.state.set_int("pl", kGptL); }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("d_model 12,288, hidden 4 \xC3\x97 12,288 = 49,152, 96 layers");
+        if (ImGui::IsItemHovered()) ui::Tooltip("d_model 12,288, hidden 4 \xC3\x97 12,288 = 49,152, 96 layers");
         if (f.button("This toy model")) { a.state.set_int("pd", toy_d); a.state.set_int("ph", toy_h); a.state.set_int("pl", 1); }
         if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("The model in this lab: d_model %lld, one neuron per subject (hidden %lld), one block", toy_d, toy_h);
+            ui::Tooltip("The model in this lab: d_model %lld, one neuron per subject (hidden %lld), one block", toy_d, toy_h);
         if (f.button("hidden = 4 \xC3\x97 d_model"))
             a.state.set_int("ph", std::min(4000000LL, 4 * a.state.get_int("pd", kGptD, 1, 1000000)));
     }

@@ -18,13 +18,14 @@
 #include <cstdio>
 #include <cstring>
 #include <imgui.h>
-#include "platform/gl.hpp"
+#include "ui/gl_program.hpp"
 #include "platform/platform.hpp"
 #include "ui/app.hpp"
 #include "ui/labui.hpp"
 #include "ui/plot.hpp"
 #include "ui/superlab.hpp"
 #include "ui/theme.hpp"
+#include "ui/widgets.hpp"
 
 extern const unsigned char shader_sphere_ball_vs[];
 extern const unsigned char shader_sphere_ball_fs[];
@@ -93,51 +94,13 @@ struct Gpu {
     int fw = 0, fh = 0;                         // framebuffer size
 } g;
 
-GLuint compile(GLenum type, const unsigned char* body) {
-    const char* src[2] = {FACTLAB_GLSL_PREFIX, reinterpret_cast<const char*>(body)};
-    GLuint s = glCreateShader(type);
-    glShaderSource(s, 2, src, nullptr);
-    glCompileShader(s);
-    GLint ok = 0;
-    glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
-    if (!ok) {
-        char log[1024] = {0};
-        glGetShaderInfoLog(s, sizeof log, nullptr, log);
-        std::fprintf(stderr, "sphere shader: %s\n", log);
-        glDeleteShader(s);
-        return 0;
-    }
-    return s;
-}
-
-GLuint link(const unsigned char* vs_src, const unsigned char* fs_src) {
-    GLuint vs = compile(GL_VERTEX_SHADER, vs_src), fs = compile(GL_FRAGMENT_SHADER, fs_src);
-    if (!vs || !fs) return 0;
-    GLuint p = glCreateProgram();
-    glAttachShader(p, vs);
-    glAttachShader(p, fs);
-    glLinkProgram(p);
-    glDeleteShader(vs);
-    glDeleteShader(fs);
-    GLint ok = 0;
-    glGetProgramiv(p, GL_LINK_STATUS, &ok);
-    if (!ok) {
-        char log[1024] = {0};
-        glGetProgramInfoLog(p, sizeof log, nullptr, log);
-        std::fprintf(stderr, "sphere program: %s\n", log);
-        glDeleteProgram(p);
-        return 0;
-    }
-    return p;
-}
-
 bool ensure_gpu() {
     if (g.generation == platform::gl_generation()) return !g.failed;
     g = Gpu{};   // names from a lost context are gone with it
     g.generation = platform::gl_generation();
-    g.ball = link(shader_sphere_ball_vs, shader_sphere_ball_fs);
-    g.shell = link(shader_sphere_shell_vs, shader_sphere_shell_fs);
-    g.line = link(shader_sphere_line_vs, shader_sphere_line_fs);
+    g.ball = gl_program("sphere balls", shader_sphere_ball_vs, shader_sphere_ball_fs);
+    g.shell = gl_program("sphere shell", shader_sphere_shell_vs, shader_sphere_shell_fs);
+    g.line = gl_program("sphere lines", shader_sphere_line_vs, shader_sphere_line_fs);
     if (!g.ball || !g.shell || !g.line) { g.failed = true; return false; }
     static const float corners[8] = {-1, -1, 1, -1, -1, 1, 1, 1};
     glGenVertexArrays(1, &g.vao_ball);
@@ -414,7 +377,7 @@ void draw_sphere(App& a, const ViewCtx& ctx) {
                 float c = std::fabs(p[0] * q[0] + p[1] * q[1] + p[2] * q[2]);
                 if (c > pc) { pc = c; partner = j; }
             }
-            ImGui::SetTooltip("direction %d: (%.2f, %.2f, %.2f)\nits closest neighbour, %d, is %.1f° from perpendicular", best,
+            ui::Tooltip("direction %d: (%.2f, %.2f, %.2f)\nits closest neighbour, %d, is %.1f° from perpendicular", best,
                               tips[size_t(best) * 3], tips[size_t(best) * 3 + 1], tips[size_t(best) * 3 + 2], partner,
                               90.0 - std::asin(std::min(1.0f, pc)) * 180.0 / kPi);
         }

@@ -21,6 +21,7 @@
 #include "ui/plot.hpp"
 #include "ui/superlab.hpp"
 #include "ui/theme.hpp"
+#include "ui/widgets.hpp"
 
 namespace factlab {
 namespace {
@@ -83,7 +84,7 @@ void histogram(const char* id, float height, const std::vector<uint64_t>& now, c
         double x = plot::MouseData().x;
         int i = int((x - x0) / w);
         if (i >= 0 && i < int(ys.size()))
-            ImGui::SetTooltip("%.1f°-%.1f°: %s pairs%s%s", x0 + i * w, x0 + (i + 1) * w, plot::Grouped(ys[size_t(i)]).c_str(),
+            ui::Tooltip("%.1f°-%.1f°: %s pairs%s%s", x0 + i * w, x0 + (i + 1) * w, plot::Grouped(ys[size_t(i)]).c_str(),
                               y0.empty() ? "" : "\nat the start: ", y0.empty() ? "" : plot::Grouped(y0[size_t(i)]).c_str());
     }
     plot::End();
@@ -305,7 +306,7 @@ void draw_worst(App& a, const ViewCtx& ctx) {
             const auto* best = &M.worst.front();
             for (const auto& w : M.worst)
                 if (std::fabs(w.first - x) < std::fabs(best->first - x)) best = &w;
-            ImGui::SetTooltip("step %d: worst pair %.2f°\nlimit: %.2f°\nrandom vectors: %.2f°", best->first, best->second, lim, rnd);
+            ui::Tooltip("step %d: worst pair %.2f°\nlimit: %.2f°\nrandom vectors: %.2f°", best->first, best->second, lim, rnd);
         }
         plot::End();
     }

@@ -42,6 +42,20 @@ void Note(const char* fmt, ...) {
     Caption(buf);
 }
 
+void Tooltip(const char* fmt, ...) {
+    char buf[1024];
+    va_list args;
+    va_start(args, fmt);
+    std::vsnprintf(buf, sizeof buf, fmt, args);
+    va_end(args);
+    const float screen = ImGui::GetMainViewport()->WorkSize.x;
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(std::max(Em(6), std::min(Em(26), screen - Em(1.5f))));
+    ImGui::TextUnformatted(buf);
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+}
+
 void StepHeading(const char* number, const char* title, ImU32 accent) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 p = ImGui::GetCursorScreenPos();
@@ -96,7 +110,7 @@ void Flow::chip(const char* text, ImU32 bg, ImU32 fg, const char* tooltip) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), bg, fs * 0.35f);
     dl->AddText(ImVec2(p.x + fs * 0.4f, p.y + fs * 0.15f), fg, text);
-    if (tooltip && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tooltip);
+    if (tooltip && ImGui::IsItemHovered()) Tooltip("%s", tooltip);
 }
 
 void ProgressBar(float f, float width, ImU32 col) {
@@ -267,7 +281,7 @@ bool SubjectPicker(const char* id, std::string* value, const std::vector<std::st
         ImGui::PopID();
         if (is_free) {
             ImGui::PopStyleColor();
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Not in the fact set: its known tokens still make an E; unknown ones are skipped.");
+            if (ImGui::IsItemHovered()) Tooltip("Not in the fact set: its known tokens still make an E; unknown ones are skipped.");
         }
         if (hl && s.scroll_to) { ImGui::SetScrollHereY(); s.scroll_to = false; }
     }

@@ -22,6 +22,9 @@ void Caption(const char* text);                       // the view's one-line pla
 void Note(const char* fmt, ...);                      // secondary wrapped text
 void StepHeading(const char* number, const char* title, ImU32 accent);   // "1  W_up asks questions"
 void Arrow(const char* words);                        // "↓ words" between two steps
+// ImGui::SetTooltip, wrapped to fit a phone's width (a tooltip wider than the
+// screen is cut off there), at most 26 font sizes wide elsewhere.
+void Tooltip(const char* fmt, ...) IM_FMTARGS(1);
 // Items laid out left to right, wrapping to a new line when the next one does not fit.
 struct Flow {
     bool first = true;

@@ -181,7 +181,7 @@ describe("postMessage protocol", () => {
       { type: "factlab:get", id: { evil: true } },
       "factlab:set this is not JSON",
       '{"type":"factlab:set","state":{"d":1e999},"id":25}',
-      { type: "factlab:set", state: { a: { b: { c: {} } } }, id: 21 },     // too deep: refused before parsing, so no id
+      { type: "factlab:set", state: { a: { b: { c: {} } } }, id: 21 },     // too deep: refused before parsing
       JSON.stringify({ type: "factlab:set", state: { subject: "y".repeat(20000) } }),
     ];
     const before = await frameState();
@@ -193,6 +193,10 @@ describe("postMessage protocol", () => {
       assert.ok((await msgs()).length > n0);
     }
     assert.equal(await frameState(), before, "a rejected message changed the state");
+    // Refused before parsing (too deep, too long), the reply still names its request.
+    await send({ type: "factlab:set", state: { a: { b: { c: {} } } }, id: 21 });
+    const deep = await next((d) => d && d.type === "factlab:error" && d.id === 21, "the too-deep error with its id");
+    assert.match(deep.data.error, /nested too deeply/);
   });
 
   it("hostile text is kept as data only: nothing reaches either DOM as HTML", async () => {

@@ -116,7 +116,7 @@ describe("URL round trip", () => {
   // The tour's permalinks (issue #5, docs/embed.md "The guided tour"): #tour=N
   // opens step N with its view; the views are those of the docs' table.
   const TOUR_VIEWS = ["lookup", "block", "neurons", "and-gate", "and-gate", "block", "lookup", "params",
-    "superposition", "fit", "capacity", "edit"];
+    "superposition", "worst-pair", "capacity", "edit"];
   it("every tour step has a permalink (#tour=N) that opens that step and its view", async () => {
     await setup();
     const views = (await page.evaluate(() => window.factlab.views())).map((v) => v.id);

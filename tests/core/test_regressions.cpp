@@ -57,43 +57,76 @@ TEST_CASE("regression: set_float text reads back as the same float (double round
     CHECK(bad == 0);
 }
 
-// fuzz_state / fuzz_message (round-trip property, now skipped in the targets when
-// it triggers): a link within the 4096-byte limit can re-encode past it, because
-// to_query() percent-encodes characters a browser leaves as they are ("," "!" "("
-// "+"-as-space ...): 3 bytes each. The page would then write a hash it refuses
-// to read back ("link state too long; ignored"). factlab:set/replace already
-// refuse such a state (share.cpp); links and factlab.setState do not.
-TEST_CASE("regression: a re-encoded link stays readable (known issue: it can outgrow 4096 bytes)" *
-          doctest::may_fail()) {
-    std::string link = "subject=" + std::string(200, ',');
-    for (int k = 0; k < 15; ++k) link += "&k" + std::to_string(k) + "=" + std::string(200, '!');
-    REQUIRE(link.size() <= StateLimits{}.max_text);
+// fuzz_state / fuzz_message (round-trip property): a link within the limit
+// could re-encode past it, because to_query() percent-encodes characters a
+// browser leaves as they are ("," "!" "+"-as-space, raw UTF-8): 3 bytes each.
+// The page then wrote a hash it refused to read back. The limit now bounds the
+// decoded state, and a link may be 3x that, so a re-encoded link always reads.
+TEST_CASE("regression: a re-encoded link stays readable") {
+    for (std::string c : {",", "!", "+", "\xC3\xA9"}) {
+        CAPTURE(c);
+        std::string link = "subject=";
+        for (int r = 0; r < 100; ++r) link += c;
+        for (int k = 0; k < 15; ++k) {
+            link += "&k" + std::to_string(k) + "=";
+            for (size_t r = 0; r < 240 / c.size(); ++r) link += c;
+        }
+        REQUIRE(link.size() <= StateLimits{}.max_text);
+        State s;
+        std::vector<std::string> warnings;
+        REQUIRE(parse_query(link, &s, &warnings));
+        CHECK(warnings.empty());
+        std::string q = s.to_query();
+        State back;
+        CHECK(parse_query(q, &back, nullptr));
+        CHECK(back.items() == s.items());
+    }
+}
+
+TEST_CASE("regression: a link holding more than max_text decoded bytes is refused whole") {
+    std::string link;
+    for (int k = 0; k < 20; ++k) link += "k" + std::to_string(k) + "=" + std::string(250, 'x') + "&";
     State s;
+    s.set("view", "lookup");
     std::vector<std::string> warnings;
-    REQUIRE(parse_query(link, &s, &warnings));
-    std::string q = s.to_query();
-    State back;
-    CHECK(parse_query(q, &back, nullptr));            // fails today: q is ~9.6 KB
-    CHECK(back.items() == s.items());
+    CHECK_FALSE(parse_query(link, &s, &warnings));
+    CHECK(s.get("view") == "lookup");
+    REQUIRE(warnings.size() == 1);
+    CHECK(warnings[0].find("too long") != std::string::npos);
 }
 
 TEST_CASE("regression: a refused over-long link leaves the state untouched") {
     State s;
     s.set("view", "lookup");
     std::vector<std::string> warnings;
-    CHECK_FALSE(parse_query(std::string(5000, 'a'), &s, &warnings));
+    CHECK_FALSE(parse_query(std::string(13000, 'a'), &s, &warnings));
     CHECK(s.get("view") == "lookup");
     CHECK_FALSE(warnings.empty());
 }
 
-// fuzz_message: a message nested too deeply is refused before it is parsed, so
-// its id cannot be echoed (documented behaviour; the browser test relies on it).
-TEST_CASE("regression: too-deep host messages get an error without an id") {
+// fuzz_message: a message nested too deeply (or too long) is refused before it
+// is parsed; its error reply used to carry no id, so a host page could not tell
+// which request failed. The id is now found by a shallow scan.
+TEST_CASE("regression: too-deep and too-long host messages echo their id") {
     HostMessage m;
     std::string error;
     CHECK_FALSE(parse_host_message(R"({"type":"factlab:set","state":{"a":{"b":{"c":{}}}},"id":21})", &m, &error));
     CHECK_FALSE(error.empty());
+    CHECK(m.id == "21");
+    m = HostMessage();
+    CHECK_FALSE(parse_host_message(R"({"id" : "q,}7", "type":"factlab:set","state":{"a":{"b":{"c":{}}}}})", &m, &error));
+    CHECK(m.id == "\"q,}7\"");
+    m = HostMessage();     // an "id" inside the state is not the message's id
+    CHECK_FALSE(parse_host_message(R"({"type":"factlab:set","state":{"id":{"b":{"c":{}}}}})", &m, &error));
     CHECK(m.id.empty());
+    m = HostMessage();     // an id that is not a valid id is not echoed
+    CHECK_FALSE(parse_host_message(R"({"type":"factlab:set","id":{"x":[[[1]]]}})", &m, &error));
+    CHECK(m.id.empty());
+    m = HostMessage();
+    std::string big = R"({"type":"factlab:set","state":{"subject":")" + std::string(20000, 'y') + R"("},"id":"big"})";
+    CHECK_FALSE(parse_host_message(big, &m, &error));
+    CHECK(error.find("longer") != std::string::npos);
+    CHECK(m.id == "\"big\"");
     // Deep text that does not mention factlab is not ours: ignored silently.
     error = "x";
     CHECK_FALSE(parse_host_message("[[[[[[1]]]]]]", &m, &error));
