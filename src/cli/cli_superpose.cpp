@@ -1,7 +1,7 @@
 // cli_superpose.cpp: `superpose`, the video's 10,000 x 100 experiment without a window.
 //
 //   factlab-cli superpose --n 10000 --d 100 --json                 the video's run (250 steps)
-//   factlab-cli superpose --loss exp --steps 1500 --out v.npy      aimed at the worst pair
+//   factlab-cli superpose --loss exp --out v.npy                   aimed at the worst pair (3000 steps)
 //
 // Prints the statistics of the final vectors (readable, or one JSON object with --json);
 // --out writes them as float32 .npy (N, d). scripts/check_superpose.py recomputes the
@@ -32,7 +32,7 @@ int run_superpose(const Args& a) {
     if (!parse_superpose_loss(loss_name, &c.loss)) return fail("--loss must be video or exp, got '" + loss_name + "'");
     const bool is_exp = c.loss == SuperposeLoss::exp;
     if (!int_flag(a, "--n", 10000, 2, 200000, &n) || !int_flag(a, "--d", 100, 2, 4096, &d) ||
-        !int_flag(a, "--steps", is_exp ? 1500 : 250, 0, 10000000, &steps) ||
+        !int_flag(a, "--steps", is_exp ? 3000 : 250, 0, 10000000, &steps) ||
         !int_flag(a, "--seed", 1, 0, (1ll << 62), &seed) ||
         !int_flag(a, "--progress", 0, 0, 10000000, &every) ||
         !float_flag(a, "--lr", is_exp ? 0.01 : 0.01, 1e-9, 10, &lr) ||

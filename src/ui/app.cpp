@@ -141,6 +141,7 @@ void App::on_file_dropped(const std::string& name, const std::string& bytes) {
 //-----------------------------------------------------------------------------
 static const ViewInfo* current_view(App& a) {
     const ViewInfo* v = find_view(a.state.get("view", "lookup"));
+    if (v && a.state.has("view") && a.state.get("view") != v->id) a.state.set("view", v->id);   // an old id: write the new one
     if (!v && !all_views().empty()) v = &all_views().front();
     return v;
 }

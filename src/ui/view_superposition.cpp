@@ -132,7 +132,7 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
     if (ctx.controls) {
         lab::caption("N arrows in d dimensions, pushed apart by gradient descent: how close to 90° can every pair get?");
         if (lab::row_button("The video's run: 10,000 × 100, 250 steps", true)) set_run(a, 10000, 100, "video", 0.01f, 250);
-        if (lab::row_button("Worst-pair loss, 10,000 × 100, 1,500 steps")) set_run(a, 10000, 100, "exp", 0.01f, 1500);
+        if (lab::row_button("Worst-pair loss, 10,000 × 100, 3,000 steps")) set_run(a, 10000, 100, "exp", 0.01f, 3000);
         if (lab::row_button("Quick: 2,000 × 100")) set_run(a, 2000, 100, "video", 0.01f, 250);
         if (lab::begin_controls("sp")) {
             lab::slider_int_on_release(a, "N vectors", "sp_n", 2000, 2, 20000, true);

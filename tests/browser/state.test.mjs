@@ -113,6 +113,14 @@ describe("URL round trip", () => {
     log(`hostile hash: state is now ${await page.evaluate(() => window.factlab.getState().slice(0, 200))}`);
   });
 
+  it("an old view id (#view=how-many-fit) opens its view, and the link takes the new id (fit)", async () => {
+    await setup();
+    await page.goto("about:blank");
+    await openPage(S.context, S.url("index.html#view=how-many-fit"), { page, settle: 4 });
+    expectSubset(await state(page), { view: "fit" }, "after #view=how-many-fit");
+    await hashHas(page, { view: "fit" });
+  });
+
   // The tour's permalinks (issue #5, docs/embed.md "The guided tour"): #tour=N
   // opens step N with its view; the views are those of the docs' table.
   const TOUR_VIEWS = ["lookup", "block", "neurons", "and-gate", "and-gate", "block", "lookup", "params",
