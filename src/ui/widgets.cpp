@@ -33,25 +33,31 @@ void Caption(const char* text) {
     ImGui::PopStyleColor();
 }
 
-void Note(const char* fmt, ...) {
+// printf-style text into a fixed buffer (longer text is cut, never overrun).
+namespace {
+struct Formatted {
     char buf[1024];
+    Formatted(const char* fmt, va_list args) { std::vsnprintf(buf, sizeof buf, fmt, args); }
+};
+}  // namespace
+
+void Note(const char* fmt, ...) {
     va_list args;
     va_start(args, fmt);
-    std::vsnprintf(buf, sizeof buf, fmt, args);
+    Formatted text(fmt, args);
     va_end(args);
-    Caption(buf);
+    Caption(text.buf);
 }
 
 void Tooltip(const char* fmt, ...) {
-    char buf[1024];
     va_list args;
     va_start(args, fmt);
-    std::vsnprintf(buf, sizeof buf, fmt, args);
+    Formatted text(fmt, args);
     va_end(args);
     const float screen = ImGui::GetMainViewport()->WorkSize.x;
     ImGui::BeginTooltip();
     ImGui::PushTextWrapPos(std::max(Em(6), std::min(Em(26), screen - Em(1.5f))));
-    ImGui::TextUnformatted(buf);
+    ImGui::TextUnformatted(text.buf);
     ImGui::PopTextWrapPos();
     ImGui::EndTooltip();
 }
