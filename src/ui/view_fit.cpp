@@ -126,7 +126,7 @@ void draw_fit(App& a, const ViewCtx& ctx) {
     };
     plot::Axis ay = wide ? plot::Axis{0, ymax, "log10 of how many fit"} : plot::Axis{1, std::pow(10.0, ymax), "how many fit (log)", true};
     // Room below for the legend (2-3 lines), the status and the caption.
-    float below = ctx.controls ? (lab::narrow() ? fs * 13 : fs * 9.5f) : fs * 3.5f;
+    float below = ctx.controls ? (lab::narrow() ? fs * 13 : fs * 9.5f) : fs * 6.2f;   // legend (2 lines) and the status line
     float ph = std::max(fs * 10, ImGui::GetContentRegionAvail().y - below);
     ImGui::Dummy(ImVec2(1, fs * 0.2f));
     if (plot::Begin("fit", ImVec2(-1, ph), {2, x1, "dimensions d (log)", true}, ay)) {
