@@ -102,7 +102,7 @@ extern "C" const char* factlab_superposition_json() {
                         {"stats_step", st.step}, {"worst_angle_deg", num(st.worst_angle_deg)},
                         {"worst_abs_cos", num(st.worst_abs_cos)}, {"limit_angle_deg", num(st.limit_angle_deg)},
                         {"run_wall_ms", M.run_wall_ms}, {"run_work_ms", M.run_work_ms}, {"run_frames", M.run_frames},
-                        {"fps_while_running", M.run_wall_ms > 0 ? M.run_frames * 1000.0 / M.run_wall_ms : 0.0},
+                        {"fps_while_running", M.fps_while_running()},
                         {"last_step_seconds", M.sp.last_step_seconds()}};
     g_out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return g_out.c_str();

@@ -189,9 +189,7 @@ std::string handle_host_message(App& a, std::string_view json) {
             // The result must still fit in a link, or "Copy link" could not restore it.
             State next = a.state;
             apply_host_message(&next, m);
-            State shared;
-            for (const auto& [k, v] : next.items()) if (!is_page_key(k)) shared.set(k, v);
-            size_t len = state_size(shared), max = StateLimits{}.max_text;
+            size_t len = state_size(shareable(next)), max = StateLimits{}.max_text;
             if (len > max)
                 return host_error_reply("the state would need " + std::to_string(len) + " bytes in a link (at most " +
                                         std::to_string(max) + "); nothing was changed", m.id);

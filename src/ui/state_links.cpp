@@ -5,6 +5,13 @@ namespace factlab {
 
 bool is_page_key(std::string_view key) { return key == "embed" || key == "controls"; }
 
+State shareable(const State& s) {
+    State out;
+    for (const auto& [k, v] : s.items())
+        if (!is_page_key(k)) out.set(k, v);
+    return out;
+}
+
 static std::string query_without(const State& s, bool drop_view) {
     std::string out;
     for (const auto& [k, v] : s.items()) {

@@ -60,6 +60,7 @@ struct MainRun {
     double run_work_ms = 0;           // of which spent inside the optimiser
     double last_call_ms = 0;
     int run_frames = 0;               // frames drawn while it ran: the page's frame rate under load
+    double fps_while_running() const { return run_wall_ms > 0 ? run_frames * 1000.0 / run_wall_ms : 0.0; }
     int visible_frame = -10;
 };
 

@@ -191,7 +191,7 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
         char buf[200];
         std::snprintf(buf, sizeof buf, "%d steps in %s while the page drew %.0f frames/s (%s of it computing) · kernel %s · %s",
                       M.sp.steps_done(), lab::seconds_text(M.run_wall_ms / 1000).c_str(),
-                      M.run_wall_ms > 0 ? M.run_frames * 1000.0 / M.run_wall_ms : 0.0,
+                      M.fps_while_running(),
                       lab::seconds_text(M.run_work_ms / 1000).c_str(), M.sp.kernel_name(), mb_text(M.sp.bytes()).c_str());
         lab::caption(buf);
     }
