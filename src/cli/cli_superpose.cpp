@@ -25,7 +25,7 @@ double num_or_null(double x) { return x; }   // nlohmann writes NaN as null
 int run_superpose(const Args& a) {
     SuperposeConfig c;
     long long n = 0, d = 0, steps = 0, seed = 0, every = 0;
-    double lr = 0, t0 = 0, t1 = 0, lr_end = 0;
+    double lr = 0, t0 = 0, t1 = 0, lr_end = 0, polish = 0, tp = 0;
     bool bad = false;
     const std::string loss_name = flag_value(a, "--loss", "video", &bad);
     if (bad) return 2;
@@ -37,17 +37,20 @@ int run_superpose(const Args& a) {
         !int_flag(a, "--progress", 0, 0, 10000000, &every) ||
         !float_flag(a, "--lr", is_exp ? 0.01 : 0.01, 1e-9, 10, &lr) ||
         !float_flag(a, "--t-start", c.t_start, 1e-3, 1e5, &t0) || !float_flag(a, "--t-end", c.t_end, 1e-3, 1e5, &t1) ||
-        !float_flag(a, "--lr-end", c.lr_end_ratio, 1e-6, 1, &lr_end))
+        !float_flag(a, "--lr-end", c.lr_end_ratio, 1e-6, 1, &lr_end) ||
+        !float_flag(a, "--polish", c.polish, 0, 0.9, &polish) || !float_flag(a, "--t-polish", c.t_polish, 1e-3, 1e5, &tp))
         return 2;
     const std::string kernel = flag_value(a, "--kernel", "simd", &bad);
     if (bad) return 2;
     if (kernel != "simd" && kernel != "eigen") return fail("--kernel must be simd or eigen, got '" + kernel + "'");
     const std::string out = flag_value(a, "--out", "", &bad);
     if (bad) return 2;
+    const std::string init = flag_value(a, "--init", "", &bad);
+    if (bad) return 2;
     const bool as_json = has_flag(a, "--json");
     const std::vector<std::string> extra =
         positionals(a, {"--loss", "--n", "--d", "--steps", "--seed", "--progress", "--lr", "--t-start", "--t-end",
-                        "--lr-end", "--kernel", "--out"});
+                        "--lr-end", "--polish", "--t-polish", "--kernel", "--out", "--init"});
     if (!extra.empty()) return fail("superpose takes no positional arguments, got '" + extra[0] + "'");
 
     c.n = int(n);
@@ -58,11 +61,24 @@ int run_superpose(const Args& a) {
     c.t_start = float(t0);
     c.t_end = float(t1);
     c.lr_end_ratio = float(lr_end);
+    c.polish = float(polish);
+    c.t_polish = float(tp);
     c.kernel = kernel == "eigen" ? spk::KernelKind::eigen : spk::KernelKind::simd;
 
-    Superposer sp;
+    // --init: continue from saved vectors (N, d from the file; --n/--d, if given, must agree).
     std::string err;
+    Eigen::MatrixXf V0;                                          // (N, d)
+    if (!init.empty()) {
+        if (!load_npy(init, &V0, &err)) return fail("--init " + init + ": " + err);
+        if ((has_flag(a, "--n") && V0.rows() != n) || (has_flag(a, "--d") && V0.cols() != d))
+            return fail("--init " + init + " holds (" + std::to_string(V0.rows()) + ", " + std::to_string(V0.cols()) +
+                        "), not the --n/--d given");
+        c.n = int(V0.rows());
+        c.d = int(V0.cols());
+    }
+    Superposer sp;
     if (!sp.reset(c, &err)) return fail(err);
+    if (!init.empty() && !sp.set_vectors(V0, &err)) return fail("--init " + init + ": " + err);
     const auto start = std::chrono::steady_clock::now();
     for (int s = 0; s < c.steps; ++s) {
         if (!sp.step()) return fail(sp.error());
@@ -109,7 +125,11 @@ int run_superpose(const Args& a) {
         j["seed"] = c.seed;
         j["kernel"] = sp.kernel_name();
         j["peak_bytes_estimate"] = sp.bytes();
-        if (is_exp) j["t"] = {c.t_start, c.t_end};
+        if (is_exp) {
+            j["t"] = {c.t_start, c.t_end, c.t_polish};
+            j["lr_end_ratio"] = c.lr_end_ratio;
+            j["polish_steps"] = c.steps - sp.polish_start();
+        }
         std::printf("%s\n", j.dump().c_str());
         return 0;
     }
@@ -134,7 +154,8 @@ int run_superpose(const Args& a) {
 
 const Command reg{"superpose",
                   "superpose [--n N] [--d D] [--steps S] [--loss video|exp] [--lr X] [--seed K] [--t-start T] "
-                  "[--t-end T] [--lr-end R] [--kernel simd|eigen] [--progress K] [--out vectors.npy] [--json]",
+                  "[--t-end T] [--lr-end R] [--polish SHARE] [--t-polish T] [--kernel simd|eigen] [--progress K] [--init vectors.npy] [--out vectors.npy] "
+                  "[--json]",
                   run_superpose};
 
 }  // namespace

@@ -107,6 +107,8 @@ bool superpose_validate(const SuperposeConfig& c, std::string* err) {
     if (!(c.t_start > 0.f && c.t_start <= 1e5f && c.t_end > 0.f && c.t_end <= 1e5f))
         return fail("t_start and t_end must be in (0, 100000]");
     if (!(c.lr_end_ratio > 0.f && c.lr_end_ratio <= 1.f)) return fail("lr_end_ratio must be in (0, 1]");
+    if (!(c.polish >= 0.f && c.polish <= 0.9f)) return fail("polish must be in [0, 0.9] (a share of the steps)");
+    if (!(c.t_polish >= c.t_end && c.t_polish <= 1e5f)) return fail("t_polish must be in [t_end, 100000]");
     if (c.stats_every < 0) return fail("stats_every must be >= 0");
     if (c.kernel == spk::KernelKind::reference) return fail("the reference kernel is for tests only (no tiles)");
     const double need = superpose_bytes_needed(c.n, c.d, c.kernel);
@@ -186,18 +188,40 @@ struct Superposer::Impl {
 Superposer::Superposer() : m_(new Impl) {}
 Superposer::~Superposer() { delete m_; }
 
+int Superposer::polish_start() const {
+    if (cfg_.loss != SuperposeLoss::exp || cfg_.polish <= 0.f) return cfg_.steps;
+    const int p = int(std::lround(double(cfg_.polish) * cfg_.steps));
+    return std::max(cfg_.steps - p, std::min(cfg_.steps, 1));   // the main phase keeps >= 1 step
+}
+
+// Where the next step sits in its phase: 0 at the phase's first step, 1 at its last.
+static double phase_fraction(int step, int first, int last) {
+    const int s = std::min(std::max(step, first), last);
+    return last > first ? double(s - first) / (last - first) : 1.0;
+}
+
 float Superposer::current_t() const {
-    const int s = std::min(step_, std::max(cfg_.steps - 1, 0));
-    const double f = cfg_.steps > 1 ? double(s) / (cfg_.steps - 1) : 1.0;
-    return float(cfg_.t_start * std::pow(double(cfg_.t_end) / cfg_.t_start, f));
+    const int ps = polish_start();
+    if (step_ < ps || ps >= cfg_.steps) {   // main (and past the plan without a polish)
+        const double f = phase_fraction(step_, 0, ps - 1);
+        return float(cfg_.t_start * std::pow(double(cfg_.t_end) / cfg_.t_start, f));
+    }
+    const double f = phase_fraction(step_, ps, cfg_.steps - 1);   // polish: t_end -> t_polish
+    return float(cfg_.t_end * std::pow(double(cfg_.t_polish) / cfg_.t_end, f));
 }
 
 float Superposer::current_lr() const {
     if (cfg_.loss == SuperposeLoss::video) return cfg_.lr;
-    const int s = std::min(step_, std::max(cfg_.steps - 1, 0));
-    const double f = cfg_.steps > 1 ? double(s) / (cfg_.steps - 1) : 1.0;
-    const double lo = double(cfg_.lr) * cfg_.lr_end_ratio;
-    return float(lo + (cfg_.lr - lo) * 0.5 * (1.0 + std::cos(kPi * f)));
+    const int ps = polish_start();
+    double hi = cfg_.lr, lo = double(cfg_.lr) * cfg_.lr_end_ratio, f = 0;
+    if (step_ < ps || ps >= cfg_.steps) {
+        f = phase_fraction(step_, 0, ps - 1);
+    } else {                             // polish: a further 100x down, cosine again
+        hi = lo;
+        lo *= 0.01;
+        f = phase_fraction(step_, ps, cfg_.steps - 1);
+    }
+    return float(lo + (hi - lo) * 0.5 * (1.0 + std::cos(kPi * f)));
 }
 
 const char* Superposer::kernel_name() const { return m_->k ? m_->k->name : "none"; }
@@ -422,7 +446,14 @@ int Superposer::finish_step_() {
     // Adam, as PyTorch: m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g^2;
     // V <- V - (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)
     const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
-    const int t = step_ + 1;
+    // Adam restarts (fresh moments) when the polish begins: its steps are 100x finer.
+    const int ps = polish_start();
+    const bool polishing = ps < cfg_.steps && step_ >= ps;
+    if (polishing && step_ == ps) {
+        x.m.zero();
+        x.v.zero();
+    }
+    const int t = step_ + 1 - (polishing ? ps : 0);
     const float bc1 = float(1.0 - std::pow(0.9, t)), bc2_sqrt = float(std::sqrt(1.0 - std::pow(0.999, t)));
     const float step_size = current_lr() / bc1;
     std::memcpy(x.V_prev.data(), x.V.data(), x.V.size() * sizeof(float));

@@ -47,6 +47,11 @@ struct SuperposeConfig {
     // a soft start spreads the whole body first; t_end 8,000 gains 0.03 deg but 11,000
     // already collapses (too few pairs carry the gradient), so the default keeps a margin.
     float t_start = 5.f, t_end = 4000.f, lr_end_ratio = 0.01f;
+    // Then the polish: the last `polish` share of the steps sharpens t from t_end to
+    // t_polish while the rate falls a further 100x (Adam restarted). A nearly hard
+    // maximum with tiny steps evens out the few hundred pairs per vector that sit within
+    // 0.004 of the worst: 77.96 -> 78.01 deg at 10,000 x 100. 0 turns it off.
+    float polish = 0.1f, t_polish = 1e5f;
     int stats_every = 0;                 // work() queues a statistics pass every k steps (0: only on request)
     spk::KernelKind kernel = spk::KernelKind::simd;
     double memory_cap_bytes = 1024.0 * 1024 * 1024;                 // refuse larger runs
@@ -119,6 +124,7 @@ public:
     double last_finish_seconds() const { return last_finish_seconds_; }   // its unsliced end (gradient, Adam)
     float current_t() const;              // exp: the sharpness of the next step
     float current_lr() const;             // the learning rate of the next step
+    int polish_start() const;             // exp: the first step of the polish (steps if none)
     const char* kernel_name() const;
     double bytes() const;                 // memory held
 

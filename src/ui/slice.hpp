@@ -15,6 +15,8 @@ namespace factlab {
 // Work per frame: about 12 ms leaves time to draw at 30-60 frames per second.
 constexpr double kFrameWorkMs = 12.0;
 constexpr double kFrameWorkMaxMs = 30.0;
+// "fast": the reader trades frames for speed on a long run (a few frames a second).
+constexpr double kFastWorkMs = 250.0;
 
 struct Budget {
     double start_ms = 0, limit_ms = kFrameWorkMs;

@@ -117,8 +117,7 @@ static void work_main(MainRun& M, double budget_ms) {
         ++M.run_frames;
     }
     M.last_call_ms = now;
-    double progress = M.sp.steps_done() + (M.stats_pending ? 0.0 : M.sp.pass_progress());
-    if (M.playing) M.rate.add(now, progress);
+    if (M.playing) M.rate.add(now, M.progress());
     else M.rate.clear();
 }
 
@@ -323,7 +322,8 @@ void superlab_tick(App& a) {
     double total = w_main + w_fit + w_sphere;
     if (total <= 0) return;
     double budget = L.meter.budget(), t0 = platform::now_ms();
-    if (main_on) work_main(M, budget * w_main / total);
+    const bool fast = a.state.get_bool("sp_fast", false);
+    if (main_on) work_main(M, fast ? kFastWorkMs : budget * w_main / total);
     if (fit_on) work_fit(a, L.fit, budget * w_fit / total);
     if (sphere_on) work_sphere(L.sphere, budget * w_sphere / total, L.meter.frame_ms);
     L.meter.add(0, platform::now_ms() - t0);

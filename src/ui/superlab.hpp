@@ -9,7 +9,8 @@
 // whose views were drawn in the previous frame (an embedded view runs only its own).
 //
 // URL state (prefix sp_): sp_n, sp_d, sp_loss (video|exp), sp_lr, sp_steps, sp_seed,
-// sp_logy; sp_tol, sp_fitwide ("how many fit"); sp3_n, sp3_seed (sphere).
+// sp_logy, sp_fast (kFastWorkMs a frame for the main run); sp_tol, sp_fitwide ("how many
+// fit"); sp3_n, sp3_seed (sphere).
 #pragma once
 #include <cstdint>
 #include <deque>
@@ -61,6 +62,8 @@ struct MainRun {
     double last_call_ms = 0;
     int run_frames = 0;               // frames drawn while it ran: the page's frame rate under load
     double fps_while_running() const { return run_wall_ms > 0 ? run_frames * 1000.0 / run_wall_ms : 0.0; }
+    // Steps done plus the share of the step under way (a statistics pass is not a step).
+    double progress() const { return sp.steps_done() + (stats_pending ? 0.0 : sp.pass_progress()); }
     int visible_frame = -10;
 };
 

@@ -164,6 +164,12 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
         bool logy = a.state.get_bool("sp_logy", false);
         lab::same_line_if_fits(fs * 6);
         if (ImGui::Checkbox("log y", &logy)) a.state.set_bool("sp_logy", logy);
+        bool fast = a.state.get_bool("sp_fast", false);
+        lab::same_line_if_fits(fs * 9);
+        if (ImGui::Checkbox("fast", &fast)) a.state.set_bool("sp_fast", fast);
+        if (ImGui::IsItemHovered())
+            ui::Tooltip("Compute for %.0f ms between frames: a few frames a second, but a long run (the worst-pair "
+                        "loss at 10,000 × 100) finishes several times sooner.", kFastWorkMs);
     }
     if (!M.reset_error.empty()) {
         lab::text_wrapped_colored(theme::negative(), "Cannot run: %s.", M.reset_error.c_str());
@@ -196,10 +202,15 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
         lab::caption(buf);
     }
     if (c.loss == SuperposeLoss::exp) {
-        char buf[160];
-        std::snprintf(buf, sizeof buf, "Worst-pair loss: soft maximum of cos² with sharpness t = %.0f (%.0f → %.0f), learning rate %.4f.",
-                      double(M.sp.current_t()), double(M.sp.config().t_start), double(M.sp.config().t_end),
-                      double(M.sp.current_lr()));
+        const SuperposeConfig& sc = M.sp.config();
+        const bool polishing = M.sp.steps_done() >= M.sp.polish_start() && !M.sp.done();
+        char polish[120] = "";
+        if (M.sp.polish_start() < sc.steps)
+            std::snprintf(polish, sizeof polish, ", then a polish to %.0f over the last %d steps%s", double(sc.t_polish),
+                          sc.steps - M.sp.polish_start(), polishing ? ", under way" : "");
+        char buf[260];
+        std::snprintf(buf, sizeof buf, "Worst-pair loss: soft maximum of cos² with sharpness t = %.0f (%.0f → %.0f%s), learning rate %.2g.",
+                      double(M.sp.current_t()), double(sc.t_start), double(sc.t_end), polish, double(M.sp.current_lr()));
         lab::caption(buf);
     }
     const SuperposeStats& s = M.sp.stats();

@@ -104,6 +104,29 @@ test("superposition: identical seeded start, same figures after a run", () => {
   }
 });
 
+test("superposition: --init continues from saved vectors, in both builds", () => {
+  const v0 = path.join(tmp, "v0-native.npy");   // written by the test above: (300, 20)
+  for (const which of ["native", "wasm"]) {
+    // 0 steps of the video loss (no renormalisation): the file comes back bit for bit.
+    const out = path.join(tmp, `v-init-${which}.npy`);
+    const r = run(which, ["superpose", "--init", v0, "--steps", "0", "--out", out, "--json"]);
+    assert.equal(r.n, 300);
+    assert.equal(r.d, 20);
+    assert.deepEqual(Buffer.from(readNpy(out).data.buffer), Buffer.from(readNpy(v0).data.buffer), `${which}: --init changed the vectors`);
+    // A file that does not fit the sizes asked for is refused with a message, exit 2.
+    const bad = which === "native"
+      ? () => execFileSync(nativeCli, ["superpose", "--init", v0, "--n", "301"], { stdio: "pipe" })
+      : () => execFileSync(process.execPath, [wasmCli, "superpose", "--init", v0, "--n", "301"], { stdio: "pipe" });
+    assert.throws(bad, (e) => e.status === 2 && /holds \(300, 20\)/.test(String(e.stderr)));
+  }
+  // A polish from the same file agrees across builds.
+  const args = (out) => ["superpose", "--init", v0, "--loss", "exp", "--steps", "20", "--polish", "0.5", "--out", out, "--json"];
+  const n = run("native", args(path.join(tmp, "v-polish-native.npy")));
+  const w = run("wasm", args(path.join(tmp, "v-polish-wasm.npy")));
+  assert.equal(n.polish_steps, 10);
+  close(n.worst_abs_cos, w.worst_abs_cos, 1e-3, "polish worst_abs_cos");
+});
+
 test("training: same accuracy from the same seed", () => {
   const args = ["train", "--d", "64", "--hidden", "48", "--steps", "200", "--seed", "3", "--json"];
   const [n, w] = both(args);

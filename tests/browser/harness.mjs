@@ -114,7 +114,13 @@ export async function launch(contextOptions = {}) {
     context,
     close: async () => {
       await context.close().catch(() => {});
-      fs.rmSync(userDataDir, { recursive: true, force: true });
+      // A Chromium helper may still be writing the profile as it exits (ENOTEMPTY under
+      // load): retry, and never fail a test file over its temporary folder.
+      try {
+        fs.rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      } catch (e) {
+        console.error(`# [factlab] could not remove ${userDataDir}: ${e.message}`);
+      }
     },
   };
 }

@@ -388,3 +388,46 @@ TEST_CASE("Superposer: the video loss narrows the body; exp finds the icosahedro
     CHECK(t.worst_abs_cos == doctest::Approx(1 / std::sqrt(5.0)).epsilon(5e-3));
     CHECK(t.worst_abs_cos >= 1 / std::sqrt(5.0) - 1e-6);      // and never beyond what is possible
 }
+
+TEST_CASE("Superposer: the exp schedule, main phase then polish") {
+    SuperposeConfig c;
+    c.n = 30; c.d = 5; c.loss = SuperposeLoss::exp; c.steps = 20; c.lr = 0.01f;
+    c.t_start = 5.f; c.t_end = 400.f; c.lr_end_ratio = 0.1f; c.polish = 0.25f; c.t_polish = 4000.f;
+    Superposer sp;
+    std::string err;
+    REQUIRE(sp.reset(c, &err));
+    CHECK(sp.polish_start() == 15);                             // 5 of 20 steps polish
+    std::vector<float> t, lr;
+    for (int s = 0; s < c.steps; ++s) {
+        t.push_back(sp.current_t());
+        lr.push_back(sp.current_lr());
+        REQUIRE(sp.step());
+    }
+    CHECK(t[0] == doctest::Approx(5.0));
+    CHECK(lr[0] == doctest::Approx(0.01));
+    CHECK(t[14] == doctest::Approx(400.0));                     // main ends at t_end, lr * ratio
+    CHECK(lr[14] == doctest::Approx(0.001));
+    CHECK(t[15] == doctest::Approx(400.0));                     // the polish starts where it ended
+    CHECK(lr[15] == doctest::Approx(0.001));
+    CHECK(t[19] == doctest::Approx(4000.0));                    // and ends sharp and 100x finer
+    CHECK(lr[19] == doctest::Approx(0.00001));
+    for (int s = 1; s < c.steps; ++s) {
+        CHECK(t[s] >= t[s - 1]);
+        CHECK(lr[s] <= lr[s - 1]);
+    }
+    // Off: the main phase spans every step, and stepping past the plan keeps t_end.
+    c.polish = 0.f;
+    REQUIRE(sp.reset(c, &err));
+    CHECK(sp.polish_start() == c.steps);
+    REQUIRE(sp.run(c.steps + 3));
+    CHECK(sp.current_t() == doctest::Approx(400.0));
+    CHECK(sp.current_lr() == doctest::Approx(0.001));
+    // Nonsense is refused.
+    c.polish = 0.95f;
+    CHECK_FALSE(sp.reset(c, &err));
+    CHECK(err.find("polish") != std::string::npos);
+    c.polish = 0.1f; c.t_polish = 100.f;                        // below t_end
+    CHECK_FALSE(sp.reset(c, &err));
+    c.t_polish = NAN;
+    CHECK_FALSE(sp.reset(c, &err));
+}
