@@ -5,6 +5,8 @@
 //
 //   node bench/browser-superpose.mjs                      # worst-pair loss, 10,000 x 100, 3,000 steps
 //   node bench/browser-superpose.mjs --n 2000 --steps 100 --loss video --no-fast
+//   node bench/browser-superpose.mjs --minutes 3           # the rate over 3 minutes, and the
+//                                                          # whole run's time projected from it
 //
 // Needs the built site (./build-wasm.sh) and Debian's chromium (scripts/deps.sh web).
 // The 10,000 x 100 worst-pair run takes about an hour on a quiet 2-core machine.
@@ -18,6 +20,7 @@ function arg(name, fallback) {
 const n = Number(arg("--n", 10000)), d = Number(arg("--d", 100)), steps = Number(arg("--steps", 3000));
 const loss = arg("--loss", "exp"), seed = Number(arg("--seed", 1));
 const fast = !process.argv.includes("--no-fast");
+const minutes = Number(arg("--minutes", 0));   // 0: to the end
 
 const S = await session();
 try {
@@ -25,25 +28,33 @@ try {
     (fast ? "&sp_fast=1" : "");
   const t0 = Date.now();                // from opening the link: load, first frame and the run
   const { page } = await openPage(S.context, S.url(`index.html#${hash}`), { label: "browser-superpose" });
+  // The rate is timed from the first step on (past the starting vectors' statistics).
+  await page.waitForFunction(() => window.factlab.superposition().stats_step >= 0, null, { timeout: 600000 });
+  const first = await page.evaluate(() => window.factlab.superposition());
+  const t1 = Date.now();
   let last = 0, r;
   for (;;) {
     r = await page.evaluate(() => window.factlab.superposition());
     if (r.error) throw new Error(`the run stopped: ${r.error}`);
     const finished = r.step >= r.steps && r.stats_step === r.steps;
-    if (finished || Date.now() - last >= 60000) {
+    const outOfTime = minutes > 0 && Date.now() - t1 >= minutes * 60000;
+    if (finished || outOfTime || Date.now() - last >= 60000) {
       last = Date.now();
       const min = (Date.now() - t0) / 60000;
       log(`${min.toFixed(1)} min: step ${r.step}/${r.steps}, worst pair ${Number(r.worst_angle_deg).toFixed(3)} deg ` +
         `(at step ${r.stats_step}), ${r.fps_while_running.toFixed(1)} frames/s, load ${os.loadavg()[0].toFixed(1)}`);
     }
-    if (finished) break;
+    if (finished || outOfTime) break;
     await page.waitForTimeout(2000);
   }
+  const rateSteps = r.progress - first.progress, rateSeconds = (Date.now() - t1) / 1000;
+  const perStep = rateSteps > 0 ? rateSeconds / rateSteps : null;
   const seconds = (Date.now() - t0) / 1000;
   await shoot(page, "browser-superpose-done");
   console.log(JSON.stringify({
-    n: r.n, d: r.d, loss: r.loss, steps: r.steps, fast, seconds, seconds_per_step: seconds / r.steps,
-    lab_run_seconds: r.run_wall_ms / 1000,
+    n: r.n, d: r.d, loss: r.loss, steps: r.steps, fast, finished: r.step >= r.steps, step: r.step, seconds,
+    measured_steps: rateSteps, measured_seconds: rateSeconds, seconds_per_step: perStep,
+    projected_run_seconds: perStep ? perStep * r.steps : null, lab_run_seconds: r.run_wall_ms / 1000,
     worst_angle_deg: r.worst_angle_deg, worst_abs_cos: r.worst_abs_cos, fps_while_running: r.fps_while_running,
     optimiser_share: r.run_work_ms / Math.max(1, r.run_wall_ms), kernel: r.kernel, cpus: os.cpus().length,
   }));

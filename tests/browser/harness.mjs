@@ -12,6 +12,7 @@
 //   siteSize(), parseQuery(), reloadPage(), watch(), expectNoErrors()
 //
 // Env: FACTLAB_SITE (site folder), FACTLAB_CHROMIUM (default /usr/bin/chromium),
+//      FACTLAB_CHROMIUM_ARGS (extra switches, space-separated),
 //      FACTLAB_READY_TIMEOUT_MS (default 60000). Screenshots: artifacts/browser/.
 //
 // Never downloads a browser: playwright-core is only a driver here.
@@ -37,7 +38,8 @@ export const EXPECTED_VIEWS = ["lookup", "block", "and-gate", "neurons", "weight
 
 export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu-sandbox", "--use-angle=swiftshader",
   "--enable-unsafe-swiftshader", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--disable-quic"];
+  "--disable-component-update", "--disable-sync", "--disable-quic",
+  ...(process.env.FACTLAB_CHROMIUM_ARGS || "").split(" ").filter(Boolean)];   // extra, for experiments
 
 export function site() {
   return path.resolve(ROOT, process.env.FACTLAB_SITE || "build-wasm/site");
