@@ -6,8 +6,8 @@
 //     L = sum_{i,j} relu(|G_ij - I_ij| - 0.01) + N sum_i (G_ii - 1)^2,   G = V V^T
 // and claims all pairs end between 89 and 91 degrees: impossible (Welch, Levenshtein in
 // bounds.hpp). `video` is that run exactly (no renormalisation); `exp` aims at the worst
-// pair: the soft maximum (1/t) log sum_{i<j} exp(t cos_ij^2), t annealed, vectors kept on
-// the sphere.
+// pair: the soft maximum (1/t) log sum_{i<j} exp(t cos_ij^2), t annealed, then sharpened
+// with tiny steps (the polish), vectors kept on the sphere.
 //
 // Never holds the N x N Gram matrix: passes walk pairs i <= j in tiles (superpose_kernels.hpp).
 // A UI drives it in slices: work(budget_ms) does at most that much and returns, a step
