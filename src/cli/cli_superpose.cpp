@@ -154,8 +154,8 @@ int run_superpose(const Args& a) {
 
 const Command reg{"superpose",
                   "superpose [--n N] [--d D] [--steps S] [--loss video|exp] [--lr X] [--seed K] [--t-start T] "
-                  "[--t-end T] [--lr-end R] [--polish SHARE] [--t-polish T] [--kernel simd|eigen] [--progress K] [--init vectors.npy] [--out vectors.npy] "
-                  "[--json]",
+                  "[--t-end T] [--lr-end R] [--polish SHARE] [--t-polish T] [--kernel simd|eigen] [--progress K] "
+                  "[--init vectors.npy] [--out vectors.npy] [--json]",
                   run_superpose};
 
 }  // namespace

@@ -97,7 +97,8 @@ extern "C" const char* factlab_superposition_json() {
     const SuperposeConfig& c = M.sp.config();
     auto num = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); };
     nlohmann::json j = {{"n", c.n}, {"d", c.d}, {"loss", superpose_loss_name(c.loss)}, {"steps", c.steps},
-                        {"step", M.sp.steps_done()}, {"progress", M.progress()}, {"playing", M.playing}, {"error", M.reset_error + M.sp.error()},
+                        {"step", M.sp.steps_done()}, {"progress", M.progress()}, {"playing", M.playing},
+                        {"error", M.reset_error + M.sp.error()},
                         {"kernel", M.sp.kernel_name()},
                         {"stats_step", st.step}, {"worst_angle_deg", num(st.worst_angle_deg)},
                         {"worst_abs_cos", num(st.worst_abs_cos)}, {"limit_angle_deg", num(st.limit_angle_deg)},
