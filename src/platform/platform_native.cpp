@@ -82,7 +82,8 @@ static void draw_debug(App& a) {
     static bool metrics = false;
     if (a.state.get_bool("embed", false)) return;
     const ImGuiViewport* vp = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + 6, vp->WorkPos.y + vp->WorkSize.y - 6), ImGuiCond_Always, ImVec2(0, 1));   // bottom-left: clear of the top bar
+    // Top centre, in the gap of the top bar: every corner covers a panel's title or buttons.
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + 4), ImGuiCond_Always, ImVec2(0.5f, 0));
     ImGui::SetNextWindowBgAlpha(0.9f);
     ImGui::Begin("##debug", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings);
     if (ImGui::SmallButton("Debug")) ImGui::OpenPopup("debug-menu");
