@@ -200,26 +200,26 @@ static double phase_fraction(int step, int first, int last) {
     return last > first ? double(s - first) / (last - first) : 1.0;
 }
 
-float Superposer::current_t() const {
+// The next step's phase and where it sits in it; past the plan without a polish is main.
+bool Superposer::in_polish_(double* f) const {
     const int ps = polish_start();
-    if (step_ < ps || ps >= cfg_.steps) {   // main (and past the plan without a polish)
-        const double f = phase_fraction(step_, 0, ps - 1);
-        return float(cfg_.t_start * std::pow(double(cfg_.t_end) / cfg_.t_start, f));
-    }
-    const double f = phase_fraction(step_, ps, cfg_.steps - 1);   // polish: t_end -> t_polish
-    return float(cfg_.t_end * std::pow(double(cfg_.t_polish) / cfg_.t_end, f));
+    const bool polish = ps < cfg_.steps && step_ >= ps;
+    *f = polish ? phase_fraction(step_, ps, cfg_.steps - 1) : phase_fraction(step_, 0, ps - 1);
+    return polish;
+}
+
+float Superposer::current_t() const {
+    double f = 0;
+    if (!in_polish_(&f)) return float(cfg_.t_start * std::pow(double(cfg_.t_end) / cfg_.t_start, f));
+    return float(cfg_.t_end * std::pow(double(cfg_.t_polish) / cfg_.t_end, f));   // t_end -> t_polish
 }
 
 float Superposer::current_lr() const {
     if (cfg_.loss == SuperposeLoss::video) return cfg_.lr;
-    const int ps = polish_start();
     double hi = cfg_.lr, lo = double(cfg_.lr) * cfg_.lr_end_ratio, f = 0;
-    if (step_ < ps || ps >= cfg_.steps) {
-        f = phase_fraction(step_, 0, ps - 1);
-    } else {                             // polish: a further 100x down, cosine again
+    if (in_polish_(&f)) {                // polish: a further 100x down, cosine again
         hi = lo;
         lo *= 0.01;
-        f = phase_fraction(step_, ps, cfg_.steps - 1);
     }
     return float(lo + (hi - lo) * 0.5 * (1.0 + std::cos(kPi * f)));
 }
@@ -448,7 +448,8 @@ int Superposer::finish_step_() {
     const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
     // Adam restarts (fresh moments) when the polish begins: its steps are 100x finer.
     const int ps = polish_start();
-    const bool polishing = ps < cfg_.steps && step_ >= ps;
+    double unused = 0;
+    const bool polishing = in_polish_(&unused);
     if (polishing && step_ == ps) {
         x.m.zero();
         x.v.zero();

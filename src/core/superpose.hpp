@@ -131,6 +131,7 @@ public:
 private:
     struct Impl;
     int finish_step_();
+    bool in_polish_(double* fraction) const;
     Impl* m_;
     SuperposeConfig cfg_;
     int step_ = 0;
