@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 #include "core/rng.hpp"
-#include "core/superpose.hpp"
+#include "core/superpose/superpose.hpp"
 
 using namespace factlab;
 using spk::RowMatrixXf;

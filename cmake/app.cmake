@@ -40,7 +40,7 @@ add_custom_command(OUTPUT ${FACTLAB_FONT_OUT}
   DEPENDS ${FACTLAB_FONT_SRC} COMMENT "Subsetting the UI font")
 factlab_embed(FACTLAB_APP_DATA ui_font ${FACTLAB_FONT_OUT})
 
-file(GLOB FACTLAB_UI_SRC CONFIGURE_DEPENDS src/ui/*.cpp)
+file(GLOB_RECURSE FACTLAB_UI_SRC CONFIGURE_DEPENDS src/ui/*.cpp)
 list(FILTER FACTLAB_UI_SRC EXCLUDE REGEX "/state[^/]*\\.cpp$")
 file(GLOB FACTLAB_PLATFORM_SRC CONFIGURE_DEPENDS src/platform/*.cpp)
 add_executable(factlab ${FACTLAB_UI_SRC} ${FACTLAB_PLATFORM_SRC} ${FACTLAB_APP_DATA})

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 #include "core/facts.hpp"
-#include "core/model.hpp"
+#include "core/block/model.hpp"
 
 namespace factlab::cli {
 

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include "cli/cli.hpp"
 #include "core/io.hpp"
-#include "core/superpose.hpp"
+#include "core/superpose/superpose.hpp"
 
 namespace factlab::cli {
 namespace {

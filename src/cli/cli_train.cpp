@@ -12,11 +12,11 @@
 #include <vector>
 #include <nlohmann/json.hpp>
 #include "cli/cli.hpp"
-#include "core/capacity.hpp"
-#include "core/edit.hpp"
+#include "core/block/capacity.hpp"
+#include "core/block/edit.hpp"
 #include "core/io.hpp"
-#include "core/synthetic.hpp"
-#include "core/train.hpp"
+#include "core/block/synthetic.hpp"
+#include "core/block/train.hpp"
 
 namespace factlab::cli {
 namespace {

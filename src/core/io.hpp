@@ -8,7 +8,7 @@
 #pragma once
 #include <string>
 #include <Eigen/Core>
-#include "core/model.hpp"
+#include "core/block/model.hpp"
 
 namespace factlab {
 

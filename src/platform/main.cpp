@@ -15,8 +15,8 @@
 #include "platform/host.hpp"
 #include "platform/platform.hpp"
 #include "platform/png.hpp"
-#include "ui/app.hpp"
-#include "ui/theme.hpp"
+#include "ui/common/app.hpp"
+#include "ui/common/theme.hpp"
 
 extern const unsigned char ui_font[];
 extern const size_t ui_font_size;

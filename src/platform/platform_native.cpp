@@ -20,7 +20,7 @@
 #include "platform/gl.hpp"
 #include "platform/host.hpp"
 #include "platform/platform.hpp"
-#include "ui/app.hpp"
+#include "ui/common/app.hpp"
 
 #include "platform/png.hpp"
 

@@ -18,7 +18,7 @@
 #include "platform/host.hpp"
 #include "platform/platform.hpp"
 #include "platform/web_api.hpp"
-#include "ui/app.hpp"
+#include "ui/common/app.hpp"
 
 // ---- JS helpers (the only place the page's DOM is touched from C++) ---------
 EM_JS(char*, js_query_string, (), {

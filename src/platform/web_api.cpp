@@ -11,10 +11,10 @@
 #include <nlohmann/json.hpp>
 #include "core/io.hpp"
 #include "platform/platform.hpp"
-#include "ui/app.hpp"
-#include "ui/share.hpp"
-#include "ui/state_links.hpp"
-#include "ui/superlab.hpp"
+#include "ui/common/app.hpp"
+#include "ui/common/share.hpp"
+#include "ui/common/state_links.hpp"
+#include "ui/superposition/superlab.hpp"
 
 namespace factlab {
 

@@ -245,7 +245,7 @@ export async function expectNotBlank(page, name, { box = null, rule = undefined 
 
 // The view ids the page registers. The page may expose factlab.views() (an array
 // of ids or of {id}); otherwise they are read from the ViewRegistrar entries in
-// src/ui/*.cpp, which is what the site was built from.
+// src/ui/**/*.cpp, which is what the site was built from.
 export async function registeredViews(page) {
   const fromPage = page ? await page.evaluate(() => {
     const f = window.factlab && window.factlab.views;
@@ -256,12 +256,12 @@ export async function registeredViews(page) {
   if (fromPage) return { ids: fromPage, source: "factlab.views()" };
   const ids = new Set();
   const dir = path.join(ROOT, "src/ui");
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith(".cpp"))) {
+  for (const f of fs.readdirSync(dir, { recursive: true }).filter((f) => f.endsWith(".cpp"))) {
     const text = fs.readFileSync(path.join(dir, f), "utf8");
     // static ViewRegistrar reg({"lookup", "Lookup", ...}) / ViewRegistrar r{ViewInfo{"and-gate", ...}}
     for (const m of text.matchAll(/ViewRegistrar\s+\w+\s*[({]\s*(?:ViewInfo\s*)?[({]?\s*"([a-z0-9-]+)"/g)) ids.add(m[1]);
   }
-  return { ids: [...ids], source: "src/ui/*.cpp ViewRegistrar entries" };
+  return { ids: [...ids], source: "src/ui/**/*.cpp ViewRegistrar entries" };
 }
 
 // Every file of the site, raw and gzip -9 sizes.

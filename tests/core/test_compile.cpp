@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 #include "core/facts.hpp"
-#include "core/model.hpp"
+#include "core/block/model.hpp"
 #include "core/rng.hpp"
 
 using namespace factlab;

@@ -3,9 +3,9 @@
 
 #include <string>
 #include <Eigen/SVD>
-#include "core/edit.hpp"
+#include "core/block/edit.hpp"
 #include "core/rng.hpp"
-#include "core/train.hpp"
+#include "core/block/train.hpp"
 
 using namespace factlab;
 

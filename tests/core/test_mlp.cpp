@@ -2,7 +2,7 @@
 #include <doctest/doctest.h>
 #include <cmath>
 #include <vector>
-#include "core/mlp.hpp"
+#include "core/block/mlp.hpp"
 #include "core/rng.hpp"
 
 using namespace factlab;

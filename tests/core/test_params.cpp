@@ -1,6 +1,6 @@
 // test_params.cpp: the parameter arithmetic the video shows for GPT-3.
 #include <doctest/doctest.h>
-#include "core/model.hpp"
+#include "core/block/model.hpp"
 
 using namespace factlab;
 

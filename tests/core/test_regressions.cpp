@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 #include "core/facts.hpp"
-#include "ui/state.hpp"
-#include "ui/state_message.hpp"
+#include "ui/common/state.hpp"
+#include "ui/common/state_message.hpp"
 
 using namespace factlab;
 

@@ -3,9 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <string>
-#include "ui/state.hpp"
-#include "ui/state_links.hpp"
-#include "ui/state_message.hpp"
+#include "ui/common/state.hpp"
+#include "ui/common/state_links.hpp"
+#include "ui/common/state_message.hpp"
 
 using namespace factlab;
 

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <string>
 #include <vector>
-#include "core/bounds.hpp"
+#include "core/superpose/bounds.hpp"
 #include "core/rng.hpp"
-#include "core/superpose.hpp"
+#include "core/superpose/superpose.hpp"
 
 using namespace factlab;
 using spk::RowMatrixXd;

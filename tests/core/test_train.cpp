@@ -5,10 +5,10 @@
 #include <cmath>
 #include <filesystem>
 #include <string>
-#include "core/capacity.hpp"
+#include "core/block/capacity.hpp"
 #include "core/io.hpp"
-#include "core/synthetic.hpp"
-#include "core/train.hpp"
+#include "core/block/synthetic.hpp"
+#include "core/block/train.hpp"
 
 using namespace factlab;
 

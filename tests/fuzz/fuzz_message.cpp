@@ -18,9 +18,9 @@
 #include <string>
 #include <string_view>
 #include <nlohmann/json.hpp>
-#include "ui/state.hpp"
-#include "ui/state_links.hpp"
-#include "ui/state_message.hpp"
+#include "ui/common/state.hpp"
+#include "ui/common/state_links.hpp"
+#include "ui/common/state_message.hpp"
 
 using namespace factlab;
 using nlohmann::json;

@@ -17,7 +17,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
-#include "ui/state.hpp"
+#include "ui/common/state.hpp"
 
 using namespace factlab;
 

@@ -1,0 +1,553 @@
+// superpose.cpp: the Superposer (buffers, tiled passes in slices, Adam, guards) and
+// the measured "how many fit" points.
+//
+// Dimension legend: N vectors, d dimensions, dp = padded row stride of V, np = padded
+// row stride of VT (see superpose_kernels.hpp).
+#include "core/superpose/superpose.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include "core/rng.hpp"
+
+namespace factlab {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr int kMaxN = 200000, kMaxD = 4096;
+
+double now_ms() {
+    using namespace std::chrono;
+    return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
+}
+
+// A float buffer aligned to 64 bytes (a cache line, an AVX-512 vector), zero filled.
+class Floats {
+public:
+    Floats() = default;
+    Floats(const Floats&) = delete;
+    Floats& operator=(const Floats&) = delete;
+    ~Floats() { std::free(p_); }
+    bool resize(size_t n) {
+        std::free(p_);
+        p_ = nullptr;
+        n_ = 0;
+        if (n == 0) return true;
+        const size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
+        p_ = static_cast<float*>(std::aligned_alloc(64, bytes));
+        if (!p_) return false;
+        std::memset(p_, 0, bytes);
+        n_ = n;
+        return true;
+    }
+    void zero() { if (p_) std::memset(p_, 0, n_ * sizeof(float)); }
+    float* data() { return p_; }
+    const float* data() const { return p_; }
+    size_t size() const { return n_; }
+private:
+    float* p_ = nullptr;
+    size_t n_ = 0;
+};
+
+bool all_finite(const float* p, size_t n) {
+    uint32_t bad = 0;                    // an all-ones exponent is NaN or Inf
+    for (size_t i = 0; i < n; ++i) {
+        uint32_t b;
+        std::memcpy(&b, p + i, 4);
+        bad |= uint32_t((b & 0x7f800000u) == 0x7f800000u);
+    }
+    return bad == 0;
+}
+
+constexpr int kBlock = 32;               // transposes go by 32 x 32 blocks, both sides in L1
+
+// dst (cols, ldd) = src (rows, lds)^T for rows x cols; `add` adds src^T into dst instead.
+void transpose_block(float* dst, ptrdiff_t ldd, const float* src, ptrdiff_t lds, int rows, int cols, bool add) {
+    for (int r0 = 0; r0 < rows; r0 += kBlock)
+        for (int c0 = 0; c0 < cols; c0 += kBlock) {
+            const int r1 = std::min(rows, r0 + kBlock), c1 = std::min(cols, c0 + kBlock);
+            for (int c = c0; c < c1; ++c)
+                for (int r = r0; r < r1; ++r) {
+                    if (add) dst[c * ldd + r] += src[r * lds + c];
+                    else dst[c * ldd + r] = src[r * lds + c];
+                }
+        }
+}
+
+}  // namespace
+
+const char* superpose_loss_name(SuperposeLoss loss) { return loss == SuperposeLoss::video ? "video" : "exp"; }
+
+bool parse_superpose_loss(const std::string& name, SuperposeLoss* out) {
+    if (name == "video") { *out = SuperposeLoss::video; return true; }
+    if (name == "exp") { *out = SuperposeLoss::exp; return true; }
+    return false;
+}
+
+double superpose_bytes_needed(int n, int d, spk::KernelKind kernel) {
+    const spk::KernelImpl& k = spk::kernel_impl(kernel);
+    const double dp = spk::padded_dim(d, k), np = spk::padded_count(n, k);
+    const double floats = 5.0 * n * dp            // V, V_prev, g_row, Adam m and v   (N, dp)
+                          + 2.0 * d * np          // VT, gT                            (d, np)
+                          + np                    // 1/|v_i|
+                          + double(spk::tile_floats(k));
+    return floats * sizeof(float) + sizeof(spk::StatsSums);
+}
+
+bool superpose_validate(const SuperposeConfig& c, std::string* err) {
+    auto fail = [&](const std::string& m) { if (err) *err = m; return false; };
+    if (c.n < 2 || c.n > kMaxN) return fail("n must be between 2 and 200,000 vectors, got " + std::to_string(c.n));
+    if (c.d < 2 || c.d > kMaxD) return fail("d must be between 2 and 4,096 dimensions, got " + std::to_string(c.d));
+    if (c.steps < 0 || c.steps > 10000000) return fail("steps must be between 0 and 10,000,000");
+    if (!(c.lr > 0.f && c.lr <= 10.f)) return fail("lr must be in (0, 10]");
+    if (!(c.t_start > 0.f && c.t_start <= 1e5f && c.t_end > 0.f && c.t_end <= 1e5f))
+        return fail("t_start and t_end must be in (0, 100000]");
+    if (!(c.lr_end_ratio > 0.f && c.lr_end_ratio <= 1.f)) return fail("lr_end_ratio must be in (0, 1]");
+    if (!(c.polish >= 0.f && c.polish <= 0.9f)) return fail("polish must be in [0, 0.9] (a share of the steps)");
+    if (!(c.t_polish >= c.t_end && c.t_polish <= 1e5f)) return fail("t_polish must be in [t_end, 100000]");
+    if (c.stats_every < 0) return fail("stats_every must be >= 0");
+    if (c.kernel == spk::KernelKind::reference) return fail("the reference kernel is for tests only (no tiles)");
+    const double need = superpose_bytes_needed(c.n, c.d, c.kernel);
+    if (need > c.memory_cap_bytes) {
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "%d x %d needs %.0f MB, over the %.0f MB this build allows", c.n, c.d,
+                      need / 1048576.0, c.memory_cap_bytes / 1048576.0);
+        return fail(buf);
+    }
+    return true;
+}
+
+// ---- [SECTION] the state behind a Superposer -------------------------------------------
+struct Superposer::Impl {
+    const spk::KernelImpl* k = nullptr;
+    int n = 0, d = 0, dp = 0, np = 0, ncols = 0;   // ncols: n rounded up to the kernel's padding
+    Floats V, V_prev, g_row, m, v;       // (N, dp)
+    Floats VT, gT;                       // (d, np)
+    Floats rnorm;                        // (np)
+    Floats tile;                         // (tile_rows, tile_cols)
+    spk::PairData pd;
+
+    enum class Pass { none, grad, stats };
+    Pass pass = Pass::none;
+    int i0 = 0, j0 = 0;                  // the next tile
+    double cells_done = 0, cells_total = 0;
+    double pass_start_ms = 0;
+    spk::LossParams lp;
+    spk::GradSums gsum;
+    spk::StatsSums ssum;
+    bool stats_requested = false;
+    bool retried = false;                // exp: the pass was redone with a better shift
+    float max_c2_prev = -1.f;            // exp: largest cos^2 seen by the last pass (-1: unknown)
+
+    void refresh_transpose() {           // VT (d, np) <- V (N, dp)^T
+        transpose_block(VT.data(), np, V.data(), dp, n, d, false);
+    }
+    void begin(Pass p) {
+        pass = p;
+        i0 = 0;
+        j0 = 0;
+        cells_done = 0;
+        cells_total = 0;
+        const int R = k->tile_rows;
+        for (int a = 0; a < n; a += R) cells_total += double(std::min(R, n - a)) * (ncols - a);
+        pass_start_ms = now_ms();
+        if (p == Pass::grad) {
+            gsum = spk::GradSums();
+            g_row.zero();
+            gT.zero();
+        } else {
+            ssum.clear();
+            for (int i = 0; i < n; ++i) {
+                const float* row = V.data() + size_t(i) * dp;
+                double s = 0;
+                for (int k2 = 0; k2 < d; ++k2) s += double(row[k2]) * row[k2];
+                rnorm.data()[i] = s > 0 ? float(1.0 / std::sqrt(s)) : 0.f;
+            }
+        }
+    }
+    // One tile; true when the pass is complete.
+    bool do_tile() {
+        const int R = k->tile_rows, C = k->tile_cols;
+        const int i1 = std::min(i0 + R, n), j1 = std::min(j0 + C, ncols);
+        if (pass == Pass::grad) k->grad_tile(pd, lp, i0, i1, j0, j1, tile.data(), &gsum);
+        else k->stats_tile(pd, lp, i0, i1, j0, j1, tile.data(), &ssum);
+        cells_done += double(i1 - i0) * (j1 - j0);
+        j0 = j1;
+        if (j0 >= ncols) {
+            i0 += R;
+            j0 = i0;
+        }
+        return i0 >= n;
+    }
+};
+
+Superposer::Superposer() : m_(new Impl) {}
+Superposer::~Superposer() { delete m_; }
+
+int Superposer::polish_start() const {
+    if (cfg_.loss != SuperposeLoss::exp || cfg_.polish <= 0.f) return cfg_.steps;
+    const int p = int(std::lround(double(cfg_.polish) * cfg_.steps));
+    return std::max(cfg_.steps - p, std::min(cfg_.steps, 1));   // the main phase keeps >= 1 step
+}
+
+// Where the next step sits in its phase: 0 at the phase's first step, 1 at its last.
+static double phase_fraction(int step, int first, int last) {
+    const int s = std::min(std::max(step, first), last);
+    return last > first ? double(s - first) / (last - first) : 1.0;
+}
+
+// The next step's phase and where it sits in it; past the plan without a polish is main.
+bool Superposer::in_polish_(double* f) const {
+    const int ps = polish_start();
+    const bool polish = ps < cfg_.steps && step_ >= ps;
+    *f = polish ? phase_fraction(step_, ps, cfg_.steps - 1) : phase_fraction(step_, 0, ps - 1);
+    return polish;
+}
+
+float Superposer::current_t() const {
+    double f = 0;
+    if (!in_polish_(&f)) return float(cfg_.t_start * std::pow(double(cfg_.t_end) / cfg_.t_start, f));
+    return float(cfg_.t_end * std::pow(double(cfg_.t_polish) / cfg_.t_end, f));   // t_end -> t_polish
+}
+
+float Superposer::current_lr() const {
+    if (cfg_.loss == SuperposeLoss::video) return cfg_.lr;
+    double hi = cfg_.lr, lo = double(cfg_.lr) * cfg_.lr_end_ratio, f = 0;
+    if (in_polish_(&f)) {                // polish: a further 100x down, cosine again
+        hi = lo;
+        lo *= 0.01;
+    }
+    return float(lo + (hi - lo) * 0.5 * (1.0 + std::cos(kPi * f)));
+}
+
+const char* Superposer::kernel_name() const { return m_->k ? m_->k->name : "none"; }
+
+double Superposer::bytes() const {
+    const Impl& x = *m_;
+    return 4.0 * (x.V.size() + x.V_prev.size() + x.g_row.size() + x.m.size() + x.v.size() + x.VT.size() +
+                  x.gT.size() + x.rnorm.size() + x.tile.size()) + sizeof(Impl);
+}
+
+Superposer::ConstRowMap Superposer::vectors() const {
+    return ConstRowMap(m_->V.data(), m_->n, m_->d, Eigen::OuterStride<>(std::max(m_->dp, 1)));
+}
+
+double Superposer::pass_progress() const {
+    return m_->pass == Impl::Pass::none || m_->cells_total <= 0 ? 0.0 : m_->cells_done / m_->cells_total;
+}
+
+void Superposer::request_stats() { m_->stats_requested = true; }
+
+bool Superposer::reset(const SuperposeConfig& cfg, std::string* err) {
+    if (!superpose_validate(cfg, err)) return false;
+    Impl& x = *m_;
+    cfg_ = cfg;
+    step_ = 0;
+    loss_history_.clear();
+    stats_ = SuperposeStats();
+    error_.clear();
+    last_step_seconds_ = 0;
+    x.k = &spk::kernel_impl(cfg.kernel);
+    x.n = cfg.n;
+    x.d = cfg.d;
+    x.dp = spk::padded_dim(cfg.d, *x.k);
+    x.np = spk::padded_count(cfg.n, *x.k);
+    x.ncols = (cfg.n + x.k->row_pad - 1) / x.k->row_pad * x.k->row_pad;
+    const size_t rows = size_t(x.n) * x.dp, cols = size_t(x.d) * x.np;
+    bool ok = x.V.resize(rows) && x.V_prev.resize(rows) && x.g_row.resize(rows) && x.m.resize(rows) &&
+              x.v.resize(rows) && x.VT.resize(cols) && x.gT.resize(cols) && x.rnorm.resize(x.np) &&
+              x.tile.resize(spk::tile_floats(*x.k));
+    if (!ok) {
+        if (err) *err = "out of memory allocating " + std::to_string(cfg.n) + " x " + std::to_string(cfg.d);
+        x.V.resize(0);
+        return false;
+    }
+    x.pd = spk::PairData{x.n, x.d, x.dp, x.np, x.V.data(), x.VT.data(), x.g_row.data(), x.gT.data(), x.rnorm.data()};
+    // Seeded Gaussian vectors, normalised (like torch.randn(N, d) / norm).
+    Rng rng(cfg.seed);
+    for (int i = 0; i < x.n; ++i) {
+        float* row = x.V.data() + size_t(i) * x.dp;
+        double s = 0;
+        for (int k = 0; k < x.d; ++k) {
+            row[k] = float(rng.normal());
+            s += double(row[k]) * row[k];
+        }
+        const float inv = float(1.0 / std::sqrt(s));
+        for (int k = 0; k < x.d; ++k) row[k] *= inv;
+    }
+    x.refresh_transpose();
+    x.pass = Impl::Pass::none;
+    x.stats_requested = false;
+    x.max_c2_prev = -1.f;
+    return true;
+}
+
+bool Superposer::set_vectors(const Eigen::Ref<const Eigen::MatrixXf>& Vin, std::string* err) {
+    Impl& x = *m_;
+    if (!x.k || Vin.rows() != x.n || Vin.cols() != x.d) {
+        if (err) *err = "set_vectors wants (" + std::to_string(x.n) + ", " + std::to_string(x.d) + ")";
+        return false;
+    }
+    if (!Vin.allFinite()) {
+        if (err) *err = "set_vectors: the vectors contain NaN or Inf";
+        return false;
+    }
+    for (int i = 0; i < x.n; ++i) {
+        float* row = x.V.data() + size_t(i) * x.dp;
+        double s = 0;
+        for (int k = 0; k < x.d; ++k) s += double(Vin(i, k)) * Vin(i, k);
+        const float inv = cfg_.loss == SuperposeLoss::exp && s > 0 ? float(1.0 / std::sqrt(s)) : 1.f;
+        for (int k = 0; k < x.d; ++k) row[k] = Vin(i, k) * inv;
+    }
+    x.refresh_transpose();
+    x.m.zero();
+    x.v.zero();
+    x.pass = Impl::Pass::none;
+    x.max_c2_prev = -1.f;
+    error_.clear();
+    return true;
+}
+
+// ---- [SECTION] finishing a pass ------------------------------------------------------
+namespace {
+
+// The loss parameters of a pass at sharpness t; exp shifts by t * (largest cos^2 last seen)
+// so that exp() stays in float range: arguments <= ~0 for the worst pair, and a guess
+// that keeps every argument <= 80 for unit vectors when nothing was seen yet.
+spk::LossParams loss_params(const SuperposeConfig& c, float t, float max_c2_prev) {
+    spk::LossParams lp;
+    lp.kind = c.loss == SuperposeLoss::video ? spk::LossKind::video : spk::LossKind::exp;
+    lp.thr = 0.01f;
+    lp.n_weight = float(c.n);
+    lp.t = t;
+    lp.shift = max_c2_prev >= 0 ? t * max_c2_prev : std::max(0.f, t - 80.f);
+    return lp;
+}
+
+double soft_max_c2(const spk::LossParams& lp, double z, float max_c2) {
+    return z > 0 && std::isfinite(z) ? (lp.shift + std::log(z)) / lp.t : double(max_c2);
+}
+
+void fill_stats(SuperposeStats* s, const spk::StatsSums& ss, const spk::LossParams& lp, int n, int d) {
+    s->n = n;
+    s->d = d;
+    s->pairs = ss.pairs;
+    s->loss = lp.kind == spk::LossKind::video ? ss.loss.loss : soft_max_c2(lp, ss.loss.loss, ss.loss.max_c2);
+    const double cmax = std::min(1.0, double(ss.cmax)), cmin = std::max(-1.0, double(ss.cmin));
+    s->min_angle_deg = std::acos(cmax) * 180.0 / kPi;
+    s->max_angle_deg = std::acos(cmin) * 180.0 / kPi;
+    s->worst_abs_cos = std::max(cmax, -cmin);
+    s->worst_angle_deg = std::acos(s->worst_abs_cos) * 180.0 / kPi;
+    s->min_pair[0] = ss.imax; s->min_pair[1] = ss.jmax;
+    s->max_pair[0] = ss.imin; s->max_pair[1] = ss.jmin;
+    s->within1 = ss.pairs ? double(ss.within1) / ss.pairs : 0.0;
+    s->within5 = ss.pairs ? double(ss.within5) / ss.pairs : 0.0;
+    s->hist_fine.assign(spk::kHistBins, 0);
+    ss.merge_hist(s->hist_fine.data());
+    s->hist_zoom.assign(s->hist_fine.begin() + 800, s->hist_fine.begin() + 800 + kZoomBins);
+    s->hist_full.assign(kFullBins, 0);
+    for (int b = 0; b < spk::kHistBins; ++b) s->hist_full[b / 5] += s->hist_fine[b];
+    s->welch = welch_bound(n, d);
+    s->levenshtein = levenshtein_bound(n, d);
+    s->limit_angle_deg = worst_angle_limit_deg(n, d);
+    s->random_angle_std_deg = random_angle_std_deg(d);
+    s->random_worst_abs_cos = random_worst_abs_cos(n, d);
+}
+
+}  // namespace
+
+// ---- [SECTION] the slice loop ---------------------------------------------------------
+int Superposer::work(double budget_ms, int max_steps) {
+    if (!error_.empty() || !m_->k) return -1;
+    Impl& x = *m_;
+    const double start = now_ms();
+    int steps = 0;
+    for (;;) {
+        if (x.pass == Impl::Pass::none) {
+            if (x.stats_requested) {
+                x.lp = loss_params(cfg_, current_t(), x.max_c2_prev);
+                x.begin(Impl::Pass::stats);
+            } else if (steps >= max_steps || (max_steps > 1 && done())) {
+                break;
+            } else {
+                x.lp = loss_params(cfg_, current_t(), x.max_c2_prev);
+                x.retried = false;
+                x.begin(Impl::Pass::grad);
+            }
+        }
+        if (x.do_tile()) {
+            const Impl::Pass finished = x.pass;
+            x.pass = Impl::Pass::none;
+            if (finished == Impl::Pass::stats) {
+                x.stats_requested = false;
+                fill_stats(&stats_, x.ssum, x.lp, x.n, x.d);
+                stats_.step = step_;
+                stats_.seconds = (now_ms() - x.pass_start_ms) / 1000.0;
+                if (x.ssum.loss.max_c2 > 0) x.max_c2_prev = x.ssum.loss.max_c2;
+            } else {
+                const int r = finish_step_();
+                if (r < 0) return -1;
+                if (r > 0) {
+                    ++steps;
+                    if (cfg_.stats_every > 0 && step_ % cfg_.stats_every == 0) x.stats_requested = true;
+                }
+            }
+        }
+        if (now_ms() - start >= budget_ms) break;
+    }
+    return steps;
+}
+
+// Gradient pass done: gradient, guards, Adam. Returns 1 (a step), 0 (pass redone), -1 (error).
+int Superposer::finish_step_() {
+    Impl& x = *m_;
+    const double finish_start = now_ms();
+    const int n = x.n, d = x.d, dp = x.dp, np = x.np;
+    float* g = x.g_row.data();
+    const bool is_exp = cfg_.loss == SuperposeLoss::exp;
+    double loss = x.gsum.loss;
+    float gscale = 1.f;
+    if (is_exp) {
+        const double z = x.gsum.loss;
+        const bool bad_shift = !(z > 0) || !std::isfinite(z) || x.lp.t * x.gsum.max_c2 - x.lp.shift > 60.f;
+        if (bad_shift && !x.retried && std::isfinite(x.gsum.max_c2)) {     // redo with a good shift
+            x.retried = true;
+            x.lp.shift = x.lp.t * x.gsum.max_c2;
+            x.begin(Impl::Pass::grad);
+            x.pass = Impl::Pass::grad;
+            return 0;
+        }
+        loss = soft_max_c2(x.lp, z, x.gsum.max_c2);
+        gscale = float(1.0 / z);
+        x.max_c2_prev = x.gsum.max_c2;
+    }
+    // grad (N, d) = g_row + gT^T, then exp: the soft maximum's gradient, on the sphere.
+    transpose_block(g, dp, x.gT.data(), np, d, n, true);
+    for (int i = 0; i < n; ++i) {
+        float* gi = g + size_t(i) * dp;
+        if (gscale != 1.f)
+            for (int k = 0; k < d; ++k) gi[k] *= gscale;
+        if (is_exp) {
+            const float* vi = x.V.data() + size_t(i) * dp;
+            float dot = 0.f;
+            for (int k = 0; k < d; ++k) dot += gi[k] * vi[k];
+            for (int k = 0; k < d; ++k) gi[k] -= dot * vi[k];
+        }
+    }
+    if (!std::isfinite(loss) || !all_finite(g, size_t(n) * dp)) {
+        error_ = "step " + std::to_string(step_ + 1) + ": the loss or gradient is not finite (NaN/Inf); "
+                 "stopped, the vectors are those of step " + std::to_string(step_);
+        return -1;
+    }
+    // Adam, as PyTorch: m <- b1 m + (1-b1) g; v <- b2 v + (1-b2) g^2;
+    // V <- V - (lr / (1 - b1^t)) m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+    const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
+    // Adam restarts (fresh moments) when the polish begins: its steps are 100x finer.
+    const int ps = polish_start();
+    double unused = 0;
+    const bool polishing = in_polish_(&unused);
+    if (polishing && step_ == ps) {
+        x.m.zero();
+        x.v.zero();
+    }
+    const int t = step_ + 1 - (polishing ? ps : 0);
+    const float bc1 = float(1.0 - std::pow(0.9, t)), bc2_sqrt = float(std::sqrt(1.0 - std::pow(0.999, t)));
+    const float step_size = current_lr() / bc1;
+    std::memcpy(x.V_prev.data(), x.V.data(), x.V.size() * sizeof(float));
+    for (int i = 0; i < n; ++i) {
+        float* vi = x.V.data() + size_t(i) * dp;
+        float* mi = x.m.data() + size_t(i) * dp;
+        float* si = x.v.data() + size_t(i) * dp;
+        const float* gi = g + size_t(i) * dp;
+        for (int k = 0; k < d; ++k) {
+            mi[k] = b1 * mi[k] + (1.f - b1) * gi[k];
+            si[k] = b2 * si[k] + (1.f - b2) * gi[k] * gi[k];
+            vi[k] -= step_size * mi[k] / (std::sqrt(si[k]) / bc2_sqrt + eps);
+        }
+        if (is_exp) {                    // back onto the sphere
+            double s = 0;
+            for (int k = 0; k < d; ++k) s += double(vi[k]) * vi[k];
+            const float inv = float(1.0 / std::sqrt(s));
+            for (int k = 0; k < d; ++k) vi[k] *= inv;
+        }
+    }
+    if (!all_finite(x.V.data(), x.V.size())) {
+        std::memcpy(x.V.data(), x.V_prev.data(), x.V.size() * sizeof(float));
+        error_ = "step " + std::to_string(step_ + 1) + ": the vectors became NaN/Inf; stopped and restored "
+                 "those of step " + std::to_string(step_);
+        return -1;
+    }
+    x.refresh_transpose();
+    loss_history_.push_back(float(loss));
+    ++step_;
+    last_step_seconds_ = (now_ms() - x.pass_start_ms) / 1000.0;
+    last_finish_seconds_ = (now_ms() - finish_start) / 1000.0;
+    return 1;
+}
+
+bool Superposer::step() { return work(std::numeric_limits<double>::infinity(), 1) == 1; }
+
+bool Superposer::run(int steps) {
+    for (int s = 0; s < steps; ++s)
+        if (!step()) return false;
+    return true;
+}
+
+const SuperposeStats& Superposer::compute_stats() {
+    if (!m_->k) return stats_;
+    Impl& x = *m_;
+    if (x.pass == Impl::Pass::grad) step();          // a sliced step under way: finish it first
+    x.stats_requested = true;
+    const double inf = std::numeric_limits<double>::infinity();
+    while (x.stats_requested && error_.empty()) work(inf, 0);
+    return stats_;
+}
+
+// ---- [SECTION] how many fit: measured points --------------------------------------------
+FitTrial try_fit(int n, int d, double tol_deg, int steps, uint64_t seed) {
+    FitTrial f;
+    f.n = n;
+    f.d = d;
+    SuperposeConfig c;
+    c.n = n;
+    c.d = d;
+    c.steps = steps;
+    c.loss = SuperposeLoss::exp;
+    c.seed = seed;
+    Superposer sp;
+    std::string err;
+    if (!sp.reset(c, &err)) return f;
+    sp.run(steps);
+    const SuperposeStats& s = sp.compute_stats();
+    f.worst_angle_deg = s.worst_angle_deg;
+    f.ok = s.worst_angle_deg >= 90.0 - tol_deg;
+    return f;
+}
+
+int measure_fit(int d, double tol_deg, int max_n, std::vector<FitTrial>* trials, int steps, uint64_t seed,
+                double max_pair_dims) {
+    auto affordable = [&](int n) { return n <= max_n && n <= kMaxN && 0.5 * double(n) * n * d <= max_pair_dims; };
+    auto trial = [&](int n) {
+        FitTrial f = try_fit(n, d, tol_deg, steps, seed);
+        if (trials) trials->push_back(f);
+        return f.ok;
+    };
+    int good = d, bad = -1;               // d orthonormal vectors always fit
+    for (int n = 2 * d; affordable(n); n *= 2) {
+        if (trial(n)) good = n;
+        else { bad = n; break; }
+    }
+    if (bad < 0) return good;
+    while (bad - good > std::max(1, good / 16)) {      // bisect to ~6 %
+        const int mid = good + (bad - good) / 2;
+        if (trial(mid)) good = mid;
+        else bad = mid;
+    }
+    return good;
+}
+
+}  // namespace factlab

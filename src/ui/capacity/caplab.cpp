@@ -1,0 +1,179 @@
+// caplab.cpp: see caplab.hpp.
+//
+// [SECTION] State: the learned run's config, the sweep's sizes
+// [SECTION] Models: compiled (rebuilt on change) and learned (reset on change)
+// [SECTION] Tick: the frame's share of work
+// [SECTION] Activations
+#include "ui/capacity/caplab.hpp"
+
+#include <cstdio>
+#include <imgui.h>
+#include "platform/platform.hpp"
+#include "ui/common/app.hpp"
+
+namespace factlab {
+
+CapLab& caplab(App& a) { return a.ext<CapLab>(); }
+
+//-----------------------------------------------------------------------------
+// [SECTION] State
+//-----------------------------------------------------------------------------
+TrainConfig caplab_train_config(const App& a) {
+    TrainConfig c;
+    c.d = int(a.state.get_int("cap_d", kCapD, 8, 512));
+    c.hidden = int(a.state.get_int("cap_h", kCapH, 2, 1024));
+    c.steps = int(a.state.get_int("cap_steps", kCapSteps, 10, 20000));
+    c.lr = float(a.state.get_float("cap_lr", kCapLr, 0.001, 0.2));
+    c.seed = uint64_t(a.state.get_int("cap_seed", 1, 0, 999));
+    c.embed_seed = c.seed;   // the compiled model uses the same directions
+    return c;
+}
+
+std::vector<std::pair<int, int>> parse_sizes(const std::string& text) {
+    std::vector<std::pair<int, int>> out;
+    size_t i = 0;
+    while (i < text.size() && out.size() < 8) {
+        size_t j = text.find(',', i);
+        if (j == std::string::npos) j = text.size();
+        int d = 0, h = 0;
+        std::string item = text.substr(i, j - i);
+        if (std::sscanf(item.c_str(), "%dx%d", &d, &h) != 2 || d < 4 || d > 1024 || h < 1 || h > 1024) return {};
+        out.push_back({d, h});
+        i = j + 1;
+    }
+    return out;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Models
+//-----------------------------------------------------------------------------
+static void ensure_facts(App& a) {
+    if (a.facts.facts.empty()) a.model();   // loads the built-in set on first use
+}
+
+static void sync_compiled(App& a, CapLab& L) {
+    TrainConfig c = caplab_train_config(a);
+    std::string key = std::to_string(a.facts_version) + "/" + std::to_string(c.d) + "/" + std::to_string(c.embed_seed);
+    if (key == L.compiled_key) return;
+    CompileOptions opt;
+    opt.d = c.d;
+    opt.seed = c.embed_seed;
+    L.compiled = compile_model(a.facts, opt);
+    L.compiled_key = key;
+    ++L.compiled_version;
+}
+
+static std::string train_key(const App& a, const TrainConfig& c) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%u/%d/%d/%d/%g/%llu", a.facts_version, c.d, c.hidden, c.steps, double(c.lr),
+                  (unsigned long long)c.seed);
+    return buf;
+}
+
+static void reset_trainer(App& a, CapLab& L) {
+    TrainConfig c = caplab_train_config(a);
+    L.trainer_key = train_key(a, c);
+    L.train_error.clear();
+    if (!L.trainer.reset(c, a.facts, &L.train_error)) L.playing = false;
+    ++L.learned_version;
+}
+
+static void sync_trainer(App& a, CapLab& L) {
+    if (train_key(a, caplab_train_config(a)) == L.trainer_key) return;
+    reset_trainer(a, L);
+    L.playing = L.train_error.empty();
+}
+
+void caplab_restart(App& a) {
+    CapLab& L = caplab(a);
+    reset_trainer(a, L);
+    L.playing = L.train_error.empty();
+}
+
+const Model& caplab_model(App& a, int kind) {
+    CapLab& L = caplab(a);
+    caplab_tick(a);
+    return kind == kCompiled ? L.compiled : L.trainer.model();
+}
+
+uint64_t caplab_model_key(App& a, int kind) {
+    CapLab& L = caplab(a);
+    return kind == kCompiled ? (uint64_t(L.compiled_version) << 1) : ((uint64_t(L.learned_version) << 1) | 1);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Tick
+//-----------------------------------------------------------------------------
+void caplab_tick(App& a) {
+    CapLab& L = caplab(a);
+    int frame = ImGui::GetFrameCount();
+    if (L.last_tick_frame == frame) return;
+    L.last_tick_frame = frame;
+    L.meter.tick();
+    ensure_facts(a);
+    sync_compiled(a, L);
+    sync_trainer(a, L);
+
+    bool train = L.playing && !L.trainer.done();
+    if (L.playing && L.trainer.done()) L.playing = false;
+    bool sweep = L.sweep_running && !L.sweep.done();
+    bool interf = L.interf_running && !L.interf.done();
+    int jobs = int(train) + int(sweep) + int(interf);
+    if (jobs == 0) return;
+    // Each running job gets an equal share of the frame's budget; each does
+    // small units of work (one Adam step) and checks the clock between them.
+    double t0 = platform::now_ms();
+    double share = L.meter.budget() / jobs;
+    if (train) {
+        Budget b(share);
+        int steps = 0;
+        while (!b.over() && !L.trainer.done()) steps += L.trainer.step(1);
+        L.meter.add(steps, 0);   // the time is added for all jobs below
+        if (steps > 0) ++L.learned_version;
+    }
+    if (sweep) {
+        Budget b(share);
+        while (!b.over() && L.sweep.step()) {}
+        if (L.sweep.done()) {
+            L.sweep_running = false;
+            L.sweep_error = L.sweep.error();
+        }
+    }
+    if (interf) {
+        Budget b(share);
+        while (!b.over() && L.interf.step(1e6)) {}   // ~1e6 multiply-adds (at least one Adam step) per call
+        if (L.interf.done()) L.interf_running = false;
+    }
+    L.meter.add(0, platform::now_ms() - t0);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Activations
+//-----------------------------------------------------------------------------
+const Activations& caplab_activations(App& a, int kind) {
+    CapLab& L = caplab(a);
+    caplab_tick(a);
+    uint64_t key = caplab_model_key(a, kind);
+    Activations& act = L.acts[kind];
+    if (act.key == key && act.H.size() > 0) return act;
+    const Model& m = kind == kCompiled ? L.compiled : L.trainer.model();
+    TrainData data;
+    std::string err;
+    const Mat* X = nullptr;
+    if (kind == kLearned) {
+        X = &L.trainer.data().X;
+    } else if (make_train_data(m, a.facts, &data, &err)) {
+        X = &data.X;
+    }
+    if (!X || X->cols() == 0 || m.mlp.W_up.cols() != X->rows()) {
+        act.H.resize(0, 0);
+        act.key = key;
+        return act;
+    }
+    Mat OUT;
+    mlp_forward_batch(m.mlp, *X, act.H, OUT);   // H (h, n), OUT (d, n)
+    act.key = key;
+    return act;
+}
+
+}  // namespace factlab

@@ -1,0 +1,93 @@
+// caplab.hpp: the capacity lab's runtime state, shared by its views (training,
+// sweep, interference, activations, ablation, editing).
+//
+// Two models store the same facts (App::facts) with the same token and object
+// directions (same d, same seed):
+//   compiled  one AND neuron per subject (compile_model): h = subjects
+//   learned   trained by Adam with fewer neurons than subjects: h = cap_h
+// The learned model trains sliced per frame (CapLab::tick); the views read
+// whichever model they show through model(kind).
+//
+// URL state (keys start with cap_):
+//   cap_d, cap_h, cap_steps, cap_lr, cap_seed   the learned model's run
+//   cap_sizes, cap_cand, cap_rel                 the capacity sweep
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+#include "core/block/capacity.hpp"
+#include "core/block/edit.hpp"
+#include "core/block/train.hpp"
+#include "ui/common/slice.hpp"
+
+namespace factlab {
+
+struct App;
+
+// The learned run's defaults: 32 neurons for the 277 built-in subjects (8.7 per
+// neuron) learn all 505 facts in a few dozen Adam steps, and a ROME edit there
+// keeps 99.6% of the other facts (the naive edit 96.2%). Fewer neurons or a
+// smaller d store more bits per weight but make every edit spill over.
+constexpr int kCapD = 128, kCapH = 32, kCapSteps = 3000;
+constexpr float kCapLr = 0.02f;
+
+enum ModelKind { kCompiled = 0, kLearned = 1 };
+inline const char* model_kind_name(int k) { return k == kCompiled ? "compiled" : "learned"; }
+
+// Neuron activations of one model for every subject of its facts.
+struct Activations {
+    Mat H;                        // (h, n) post-activation, column s = subject s
+    uint64_t key = 0;             // changes whenever H does
+};
+
+struct CapLab {
+    // ---- learned model (sliced Adam) ----
+    Trainer trainer;
+    std::string trainer_key;      // facts + config the trainer was reset with
+    std::string train_error;
+    bool playing = true;          // runs until done (100% or the step budget)
+    unsigned learned_version = 0; // bumps after every step and reset
+    Meter meter;                  // frame rate, Adam steps per second
+
+    // ---- compiled model at the same d and seed ----
+    Model compiled;
+    std::string compiled_key;
+    unsigned compiled_version = 0;
+
+    // ---- capacity sweep ----
+    CapacitySweep sweep;
+    bool sweep_running = false;   // false: paused or finished
+    bool sweep_started = false;
+    bool sweep_auto_started = false;  // the first visit starts it once, by itself
+    std::string sweep_error;
+    std::string sweep_key;        // the config it was started with
+
+    // ---- interference series ----
+    InterferenceSweep interf;
+    bool interf_running = false, interf_started = false;
+    std::string interf_error;
+
+    // ---- activations cache ----
+    Activations acts[2];
+    std::string acts_key[2];
+
+    int last_tick_frame = -1;
+};
+
+CapLab& caplab(App& a);
+// Once per frame (any view may call it; later calls in the same frame return
+// at once): follows the state (rebuilds/resets on a change) and runs this
+// frame's share of training, sweep and interference work.
+void caplab_tick(App& a);
+
+TrainConfig caplab_train_config(const App& a);           // from cap_d, cap_h, ...
+const Model& caplab_model(App& a, int kind);              // kCompiled or kLearned
+uint64_t caplab_model_key(App& a, int kind);              // changes with the weights
+const Activations& caplab_activations(App& a, int kind);  // (h, n) for every subject
+// Restarts the learned model's training from fresh weights.
+void caplab_restart(App& a);
+
+// Sweep sizes as "64x16,64x32": parsed with bounds; empty result on bad text.
+std::vector<std::pair<int, int>> parse_sizes(const std::string& text);
+
+}  // namespace factlab

@@ -1,0 +1,311 @@
+// app.cpp: the view registry, the shared App state and the page layout.
+//
+// [SECTION] Registry
+// [SECTION] Facts and the compiled model
+// [SECTION] Layout: top bar, lab grid, embed mode, messages
+#include "ui/common/app.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <imgui.h>
+#include <imgui_internal.h>   // the content height of a view (one-column layout)
+#include <map>
+#include "platform/platform.hpp"
+#include "ui/common/share.hpp"
+#include "ui/common/theme.hpp"
+#include "ui/common/widgets.hpp"
+
+namespace factlab {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Registry
+//-----------------------------------------------------------------------------
+static std::vector<ViewInfo>& registry() {
+    static std::vector<ViewInfo> v;
+    return v;
+}
+static std::vector<void (*)(App&)>& overlays() {
+    static std::vector<void (*)(App&)> v;
+    return v;
+}
+
+const std::vector<LabInfo>& all_labs() {
+    static const std::vector<LabInfo> labs = {
+        {"facts", "Fact lookup"}, {"superposition", "Superposition"}, {"capacity", "Capacity & editing"}};
+    return labs;
+}
+
+static int lab_index(const char* lab) {
+    const auto& labs = all_labs();
+    for (size_t i = 0; i < labs.size(); ++i)
+        if (std::string(labs[i].id) == lab) return int(i);
+    return int(labs.size());
+}
+
+ViewRegistrar::ViewRegistrar(const ViewInfo& v) {
+    auto& r = registry();
+    r.push_back(v);
+    std::stable_sort(r.begin(), r.end(), [](const ViewInfo& a, const ViewInfo& b) {
+        int la = lab_index(a.lab), lb = lab_index(b.lab);
+        return la != lb ? la < lb : a.order < b.order;
+    });
+}
+
+OverlayRegistrar::OverlayRegistrar(void (*draw)(App&)) { overlays().push_back(draw); }
+
+const std::vector<ViewInfo>& all_views() { return registry(); }
+
+const ViewInfo* find_view(const std::string& id) {
+    if (id == "how-many-fit") return find_view("fit");   // its first id: old links keep working
+    for (const ViewInfo& v : registry())
+        if (id == v.id) return &v;
+    return nullptr;
+}
+
+App& app() {
+    static App a;
+    return a;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Facts and the compiled model
+//-----------------------------------------------------------------------------
+bool App::load_facts_csv(const std::string& name, const std::string& text) {
+    ParseResult r = parse_facts_csv(text);
+    if (!r.ok) {
+        facts_errors = r.errors;
+        toast("Could not load " + name + ": " + (r.errors.empty() ? std::string("unknown error") :
+              "line " + std::to_string(r.errors[0].line) + ": " + r.errors[0].reason) + ". The previous facts are kept.", true);
+        return false;
+    }
+    facts = std::move(r.facts);
+    facts_warnings = r.warnings;
+    facts_errors.clear();
+    facts_source = name;
+    ++facts_version;
+    if (facts.subject_id(subject()) < 0 && !facts.subjects.empty()) state.set("subject", facts.subjects[0]);
+    toast("Loaded " + std::to_string(facts.facts.size()) + " facts about " + std::to_string(facts.subjects.size()) +
+          " subjects from " + name + ".");
+    return true;
+}
+
+void App::reset_facts() {
+    facts = builtin_facts();
+    facts_source = "built-in athletes";
+    facts_errors.clear();
+    facts_warnings.clear();
+    ++facts_version;
+}
+
+const Model& App::model() {
+    if (facts.facts.empty() && facts_version == 1) facts = builtin_facts();
+    CompileOptions opt;
+    opt.d = int(state.get_int("d", 256, 8, 1024));
+    opt.seed = uint64_t(state.get_int("seed", 1, 0, 1000000000));
+    Activation act = Activation::ReLU;
+    std::string a = state.get("act", "relu");
+    if (!activation_from_name(a.c_str(), &act)) act = Activation::ReLU;
+    opt.act = act;
+    std::string key = std::to_string(facts_version) + "/" + std::to_string(opt.d) + "/" + std::to_string(opt.seed) + "/" + a;
+    if (key != model_key_) {
+        model_ = compile_model(facts, opt);
+        model_key_ = key;
+        ++model_version_;
+    }
+    return model_;
+}
+
+std::string App::subject() const { return state.get("subject", "Michael Jordan"); }
+
+const LookupResult& App::current_lookup() {
+    const Model& m = model();
+    std::string key = std::to_string(model_version_) + "/" + subject();
+    if (key != lookup_key_) {
+        lookup_ = lookup(m, subject());
+        lookup_key_ = key;
+    }
+    return lookup_;
+}
+
+void App::toast(const std::string& text, bool error) {
+    messages.push_back({text, error, platform::now_ms() + (error ? 9000.0 : 4000.0)});
+    if (messages.size() > 4) messages.erase(messages.begin());
+}
+
+void App::on_file_dropped(const std::string& name, const std::string& bytes) {
+    load_facts_csv(name, bytes);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Layout
+//-----------------------------------------------------------------------------
+static const ViewInfo* current_view(App& a) {
+    const ViewInfo* v = find_view(a.state.get("view", "lookup"));
+    if (v && a.state.has("view") && a.state.get("view") != v->id) a.state.set("view", v->id);   // an old id: write the new one
+    if (!v && !all_views().empty()) v = &all_views().front();
+    return v;
+}
+
+void App::offer_export(const std::string& label, const std::string& filename, const char* mime,
+                       std::function<std::string()> make) {
+    offers_.push_back({label, filename, mime, std::move(make)});
+}
+
+// The view's header: its title, and an Export menu with the view's data offers
+// (collected while it drew) and a PNG of the view.
+static void draw_view_header(App& a, const ViewInfo& v, const std::vector<App::ExportOffer>& offers, ImVec2 child_min,
+                             ImVec2 child_max, ImVec2 header_pos) {
+    ImVec2 keep = ImGui::GetCursorScreenPos();
+    float bw = ImGui::CalcTextSize("Export").x + ImGui::GetStyle().FramePadding.x * 2;
+    float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;   // left of any scrollbar
+    ImGui::SetCursorScreenPos(ImVec2(right - bw, header_pos.y));
+    if (ImGui::SmallButton("Export")) ImGui::OpenPopup("export");
+    if (ImGui::BeginPopup("export")) {
+        if (ImGui::MenuItem("PNG image of this view")) {
+            a.png_request = {true, child_min.x, child_min.y, child_max.x - child_min.x, child_max.y - child_min.y,
+                             std::string("factlab-") + v.id + ".png"};
+        }
+        for (const App::ExportOffer& o : offers)
+            if (ImGui::MenuItem(o.label.c_str())) a.toast(platform::save_file(o.filename, o.make(), o.mime));
+        share::view_menu_items(a, v);                     // copy link / embed code (share.cpp)
+        ImGui::EndPopup();
+    }
+    ImGui::SetCursorScreenPos(keep);
+}
+
+// One column (a phone): each view is as tall as its content, so the page has one
+// scrollbar, not one per view beside the page's. The height is the content's
+// height in the last frame; views that fill what they are given (plots sized by
+// the space left) could then grow a little each frame, so growth that goes on
+// for several frames in a row is stopped.
+struct FitHeight {
+    float h = 0;
+    int growing = 0;
+};
+
+static float fitted_height(const char* id, float nominal, bool measure, float content) {
+    static std::map<std::string, FitHeight> fits;
+    FitHeight& f = fits[id];
+    if (f.h <= 0) f.h = nominal;
+    if (measure) {
+        if (content > f.h + 1.0f) {
+            if (++f.growing <= 3) f.h = content;
+        } else if (content < f.h - 1.0f) {
+            f.h = std::max(content, ImGui::GetFontSize() * 4);
+            f.growing = 0;
+        } else {
+            f.growing = 0;                    // settled
+        }
+    }
+    return f.h;
+}
+
+void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool controls, bool focused, bool fit) {
+    ImGui::PushID(v.id);
+    if (focused && !embed) ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(theme::highlight()));
+    const float nominal = size.y;
+    if (fit) size.y = fitted_height(v.id, nominal, false, 0);
+    ImGui::BeginChild(v.id, size, !embed, fit ? ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse : 0);
+    ImVec2 header = ImGui::GetCursorScreenPos();
+    if (!embed || controls) {
+        ImGui::TextUnformatted(v.title);
+        if (v.blurb && ImGui::IsItemHovered()) ui::Tooltip("%s", v.blurb);
+        ImGui::Separator();
+    }
+    ViewCtx ctx;
+    ctx.embed = embed;
+    ctx.controls = controls;
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    ctx.width = avail.x;
+    ctx.height = avail.y;
+    a.offers_.clear();
+    v.draw(a, ctx);
+    if (!embed || controls)
+        draw_view_header(a, v, a.offers_, ImGui::GetWindowPos(),
+                         ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowSize().x, ImGui::GetWindowPos().y + ImGui::GetWindowSize().y), header);
+    a.offers_.clear();
+    if (fit) {   // the content's bottom, in window coordinates, plus the bottom padding
+        float content = ImGui::GetCurrentWindow()->DC.CursorMaxPos.y - ImGui::GetWindowPos().y +
+                        ImGui::GetStyle().WindowPadding.y;
+        fitted_height(v.id, nominal, true, content);
+    }
+    if (!embed && ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) && ImGui::IsMouseReleased(0) &&
+        a.state.get("view") != v.id)
+        a.state.set("view", v.id);
+    ImGui::EndChild();
+    if (focused && !embed) ImGui::PopStyleColor();
+    ImGui::PopID();
+}
+
+void App::frame() {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    bool embed = state.get_bool("embed", false);
+    bool controls = state.get_bool("controls", true);
+    const ViewInfo* cur = current_view(*this);
+    bool want_dark = state.get("theme", dark ? "dark" : "light") != "light";
+    if (want_dark != dark) dark = want_dark;
+    if (dark != theme::is_dark()) theme::apply(dark, ui_scale);
+
+    ImGui::SetNextWindowPos(vp->WorkPos);
+    ImGui::SetNextWindowSize(vp->WorkSize);
+    ImGuiWindowFlags host = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                            ImGuiWindowFlags_NoBringToFrontOnFocus;
+    ImGui::Begin("##factlab", nullptr, host);
+    if (embed) {
+        // One view fills the iframe; a link naming no such view gets a message, not a blank frame.
+        const ViewInfo* v = find_view(state.get("view", "lookup"));
+        if (v) draw_view_frame(*this, *v, ImGui::GetContentRegionAvail(), true, controls, true, false);
+        else share::draw_unknown_view(*this, state.get("view", "lookup"));
+    } else {
+        share::draw_top_bar(*this, cur);                  // labs, tour, theme, links (share.cpp)
+        ImGui::Separator();
+        ImGui::BeginChild("##grid", ImVec2(0, 0), false);
+        // A view chosen from outside the grid (a link, the tour, a host page) is scrolled into sight.
+        static std::string shown_view;
+        bool reveal = cur && shown_view != cur->id && !ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows);
+        if (cur) shown_view = cur->id;
+        float W = ImGui::GetContentRegionAvail().x;
+        float fs = ImGui::GetFontSize();
+        int cols = W >= fs * 95 ? 3 : W >= fs * 52 ? 2 : 1;
+        float gap = ImGui::GetStyle().ItemSpacing.x;
+        float cw = (W - gap * (cols - 1)) / cols;
+        int col = 0;
+        float row_h = 0;
+        for (const ViewInfo& v : all_views()) {
+            if (!cur || std::string(v.lab) != cur->lab) continue;
+            float h = v.height * fs / 16.0f;
+            if (col > 0) ImGui::SameLine(0, gap);
+            draw_view_frame(*this, v, ImVec2(cw, h), false, true, &v == cur, cols == 1);
+            if (reveal && &v == cur) ImGui::SetScrollHereY(0.0f);
+            row_h = std::max(row_h, h);
+            if (++col == cols) { col = 0; row_h = 0; }
+        }
+        ImGui::EndChild();
+    }
+    ImGui::End();
+
+    for (auto draw : overlays()) draw(*this);
+
+    // Messages: newest at the bottom, errors in the warning colour.
+    double now = platform::now_ms();
+    messages.erase(std::remove_if(messages.begin(), messages.end(), [&](const Message& m) { return m.until_ms < now; }),
+                   messages.end());
+    if (!messages.empty()) {
+        ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + vp->WorkSize.y - 12),
+                                ImGuiCond_Always, ImVec2(0.5f, 1.0f));
+        ImGui::SetNextWindowBgAlpha(0.92f);
+        ImGui::Begin("##messages", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+                                                ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                                                ImGuiWindowFlags_NoNav);
+        ImGui::PushTextWrapPos(std::min(vp->WorkSize.x * 0.9f, ImGui::GetFontSize() * 40));
+        for (const Message& m : messages) {
+            if (m.error) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::negative()));
+            ImGui::TextWrapped("%s", m.text.c_str());
+            if (m.error) ImGui::PopStyleColor();
+        }
+        ImGui::PopTextWrapPos();
+        ImGui::End();
+    }
+}
+
+}  // namespace factlab

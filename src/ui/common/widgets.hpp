@@ -1,0 +1,96 @@
+// widgets.hpp: small widgets and model helpers shared by the lab's views.
+//
+// [SECTION] Text and layout: captions, step headings, chips, flowing rows
+// [SECTION] Subject picker: type a name with completion, or free text
+// [SECTION] Model helpers: the subject's neuron, named directions, all-subject table
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+#include <imgui.h>
+#include "core/block/model.hpp"
+#include "ui/common/app.hpp"
+
+namespace factlab::ui {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Text and layout
+//-----------------------------------------------------------------------------
+float Em(float n);                                    // n font sizes, in pixels
+bool Narrow(const ViewCtx& ctx);                      // a phone-width panel: stack, don't align
+void Caption(const char* text);                       // the view's one-line plain-English caption (wrapped)
+void Note(const char* fmt, ...);                      // secondary wrapped text
+void StepHeading(const char* number, const char* title, ImU32 accent);   // "1  W_up asks questions"
+void Arrow(const char* words);                        // "↓ words" between two steps
+// ImGui::SetTooltip, wrapped to fit a phone's width (a tooltip wider than the
+// screen is cut off there), at most 26 font sizes wide elsewhere.
+void Tooltip(const char* fmt, ...) IM_FMTARGS(1);
+// Items laid out left to right, wrapping to a new line when the next one does not fit.
+struct Flow {
+    bool first = true;
+    void next(float item_width);                      // call before each item
+    bool button(const char* label);                   // a wrapped small button
+    void chip(const char* text, ImU32 bg, ImU32 fg, const char* tooltip = nullptr);
+};
+// The highlight colour for text: theme::highlight() (orange), darkened on the
+// light theme so it keeps a readable contrast on white.
+ImU32 AccentText();
+// The fraction bar of a probability in a table cell or line, `width` wide.
+void ProgressBar(float fraction, float width, ImU32 col);
+
+//-----------------------------------------------------------------------------
+// [SECTION] Subject picker
+//-----------------------------------------------------------------------------
+// A text field with a completion list under it: typing filters `options`
+// (name prefix, then word prefix, then substring; case-insensitive); Up/Down
+// move the highlight, Enter or Tab or a click picks, Escape cancels. Enter on
+// text that matches nothing commits the free text (unknown names are allowed).
+// Returns true on the frame a choice is committed; *value then holds it.
+bool SubjectPicker(const char* id, std::string* value, const std::vector<std::string>& options,
+                   float width, const char* hint = "Type a name...");
+
+// Free text with each token spelt as the model spells it when it matches one
+// ignoring case ("michael smith" -> "Michael Smith"); unknown tokens stay as typed.
+std::string canonical_subject(const Model& m, const std::string& text);
+// Sets the studied subject (state "subject"), resetting the per-subject keys.
+void set_subject(App& a, const std::string& name);
+// Call once per frame from any view: when the subject changed since the last
+// frame (picker, tour, link), clears the keys that belong to the old subject
+// ("neuron", "gate_bias"), so a stale slider never applies to a new neuron.
+void sync_subject_keys(App& a);
+
+//-----------------------------------------------------------------------------
+// [SECTION] Model helpers
+//-----------------------------------------------------------------------------
+// The neuron compiled for `subject` (by neuron_labels), or -1.
+int subject_neuron(const Model& m, std::string_view subject);
+// The neuron the views talk about: state "neuron" when set, else the subject's
+// own neuron, else the neuron the subject excites most.
+int current_neuron(App& a);
+std::string neuron_label(const Model& m, int i);     // "Michael Jordan" or "neuron 17"
+
+struct NamedDot {
+    bool object;          // false: token direction, true: object direction
+    int id;               // row of Model::tokens or Model::objects
+    float dot;
+};
+enum class Rank { ByAbs, Largest, Smallest };
+// Dot products of a d-vector with the named directions, the top k by `rank`.
+std::vector<NamedDot> top_named(const Model& m, const Eigen::Ref<const Vec>& v, int k, bool tokens,
+                                bool objects, Rank rank = Rank::ByAbs);
+std::string named_label(const Model& m, const NamedDot& n);
+std::vector<int> top_indices(const Eigen::Ref<const Vec>& v, int k, Rank rank);
+
+// Every known subject run through W_up at once, cached per model version.
+struct SubjectTable {
+    unsigned model_version = 0;
+    std::vector<std::string> subjects;   // (N) the fact set's subjects
+    Mat E;                               // (d, N) their residual vectors
+    Mat pre;                             // (h, N) W_up·E + b_up
+};
+const SubjectTable& subject_table(App& a);
+
+// The object the fact set stores for (subject, relation name), or "" when none.
+std::string true_object(const App& a, const std::string& subject, const std::string& relation);
+
+}  // namespace factlab::ui
