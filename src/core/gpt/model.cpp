@@ -382,8 +382,14 @@ void single_logits(const GptWeights& w, const GptIntervention* iv, GptCache* c) 
     const GptLogits mode = iv ? iv->logits : GptLogits::last;
     const int T = c->T;
     if (mode == GptLogits::none) { c->logits.resize(0, 0); return; }
-    if (mode == GptLogits::last) c->logits.noalias() = c->ln_f.row(T - 1) * w.wte.transpose();
-    else c->logits.noalias() = c->ln_f * w.wte.transpose();
+    // Row by row with the same product, so a position's logits do not depend on the mode.
+    const int r0 = mode == GptLogits::last ? T - 1 : 0;
+    c->logits.resize(T - r0, w.config.vocab_size);
+    Eigen::VectorXf out(w.config.vocab_size);           // (V)
+    for (int r = r0; r < T; ++r) {
+        out.noalias() = w.wte * c->ln_f.row(r).transpose();
+        c->logits.row(r - r0) = out.transpose();
+    }
 }
 
 bool check_prompt(const GptWeights& w, const int* tokens, int T, const GptIntervention* iv, std::string* error) {
