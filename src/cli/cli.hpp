@@ -32,4 +32,9 @@ bool load_model_arg(const Args& a, const FactSet& fs, Model* out);
 
 int fail(const std::string& message);                   // prints "factlab-cli: message", returns 2
 
+// `factlab-cli gpt SUB ...` (main.cpp dispatches; `a` holds the arguments after SUB):
+int cli_gpt_train(const Args& a);                       // gpt train  (cli_gpt_train.cpp)
+int cli_gpt_eval(const Args& a);                        // gpt eval   (cli_gpt_train.cpp)
+int cli_gpt(const std::string& sub, const Args& a);     // every other gpt SUB (cli_gpt.cpp)
+
 }  // namespace factlab::cli
