@@ -2,7 +2,7 @@
 // Michael Jordan but not for Michael Phelps or Alexis Jordan.
 //
 // For the neuron n of the selected subject (W_up row w, bias b):
-//   x = E·u, y = E·v   u, v = the first- and last-name token directions
+//   x = E·u, y = E·v   u = "first name Michael", v = "last name Jordan" (role-bound rows)
 //   w·E = α·x + β·y + r, with (α, β) = G⁻¹ (w·u, w·v), G = [[u·u, u·v], [u·v, v·v]]
 // so for any E in span(u, v) the pre-activation is exactly α·x + β·y + b, and
 // the neuron fires in the half-plane α·x + β·y + b + r > 0 (shaded). The rest r
@@ -10,6 +10,9 @@
 // (Michael B. Jordan) its middle tokens are held at their constant value, and
 // points whose own r differs (drawn as diamonds) have their own boundary,
 // shown dashed on hover. Every number comes from the model's real dot products.
+// The dots are the names sharing a word with the subject: in the same role
+// they share a direction (Alexis Jordan at y ≈ 1); in another role they do not
+// (Jordan Spieth's first-name "Jordan" lands near y = 0).
 // State: "gate_bias" (the bias slider; absent = the compiled b_up of the neuron).
 #include <algorithm>
 #include <cmath>
@@ -31,12 +34,6 @@ struct GatePoint {
     int priority;        // for labels: lower first
     bool selected;       // the subject being studied
 };
-
-int token_index(const Model& m, const std::string& t) {
-    for (int i = 0; i < int(m.vocab.tokens.size()); ++i)
-        if (m.vocab.tokens[i] == t) return i;
-    return -1;
-}
 
 bool shares_token(const std::vector<std::string>& a, const std::vector<std::string>& b) {
     for (const std::string& s : a)
@@ -80,25 +77,30 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     if (!own) { Eigen::Index best = 0; L.trace.pre.maxCoeff(&best); n = int(best); }
     std::string owner = ui::neuron_label(m, n);
     std::vector<std::string> otoks = split_tokens(owner);
-    int tx = otoks.empty() ? -1 : token_index(m, otoks.front());
-    int ty = otoks.size() < 2 ? -1 : token_index(m, otoks.back());
+    const int nt = int(otoks.size());
+    int tx = nt < 2 ? -1 : token_row(m, otoks.front(), token_role(0, nt));
+    int ty = nt < 2 ? -1 : token_row(m, otoks.back(), token_role(nt - 1, nt));
+    const std::string xname = tx >= 0 ? token_label(m, tx) : "", yname = ty >= 0 ? token_label(m, ty) : "";
 
     const bool two_names = tx >= 0 && ty >= 0 && tx != ty;
     if (ctx.controls && two_names) {
-        char cap[400];
+        char cap[600];
         std::snprintf(cap, sizeof cap, "The neuron of %s asks: is \"%s\" in E AND is \"%s\" in E? It fires only in the "
-                      "shaded region. Each dot is a name sharing one of its tokens.", owner.c_str(),
-                      otoks.front().c_str(), otoks.back().c_str());
+                      "shaded region. Each dot is a name sharing a word with it; a word in another role is another "
+                      "direction (a first-name \"%s\" is not the last-name one).", owner.c_str(),
+                      xname.c_str(), yname.c_str(), otoks.back().c_str());
         ui::Caption(cap);
     }
     if (!own) {
         char buf[300];
-        std::snprintf(buf, sizeof buf, "\"%s\" has no neuron of its own. Shown: the neuron of %s, the one it excites most.",
-                      L.subject.c_str(), owner.c_str());
+        const float pre = L.trace.pre[n];
+        std::snprintf(buf, sizeof buf, "\"%s\" has no neuron of its own. Shown: the neuron of %s, the one it excites "
+                      "most (W_up\xC2\xB7" "E + b_up = %+.2f: %s).", L.subject.c_str(), owner.c_str(), pre,
+                      pre > 0 ? "it fires" : "silent");
         ui::Note("%s", buf);
     }
     if (!two_names) {
-        ui::Note("%s is a one-token name: its neuron asks a single question, so there is no AND to draw. "
+        ui::Note("%s is a one-word name: its neuron asks a single question, so there is no AND to draw. "
                  "Pick a name with two or more tokens (Michael Jordan) to see the gate.", owner.c_str());
         if (ctx.controls && a.facts.subject_id("Michael Jordan") >= 0 && ImGui::Button("Show Michael Jordan"))
             ui::set_subject(a, "Michael Jordan");
@@ -139,7 +141,8 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     // The bias: the slider's value, or the compiled one.
     const float b0 = m.mlp.b_up[n];
     float bias = float(a.state.get_float("gate_bias", b0, b0 - 10, b0 + 10));
-    std::vector<std::string> middle(otoks.begin() + 1, otoks.end() - 1);
+    std::vector<std::string> middle;   // the owner's middle names, in their roles
+    for (int i = 1; i + 1 < nt; ++i) middle.push_back(role_label(token_role(i, nt)) + " \"" + otoks[size_t(i)] + "\"");
     if (ctx.controls) {
         float fs = ImGui::GetFontSize();
         bool narrow = ui::Narrow(ctx);
@@ -165,7 +168,7 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
         ImGui::PopTextWrapPos();
         if (!middle.empty()) {
             std::string mids;
-            for (const std::string& t : middle) mids += (mids.empty() ? "\"" : ", \"") + t + "\"";
+            for (const std::string& t : middle) mids += (mids.empty() ? "" : ", ") + t;
             ui::Note("(b_up %+.2f; %s adds %+.2f, held at its value for %s)", bias, mids.c_str(), rest_owner, owner.c_str());
         } else if (std::fabs(rest_owner) > 0.05f) {
             ui::Note("(b_up %+.2f, plus %+.2f from the row's other directions.)", bias, rest_owner);
@@ -178,7 +181,7 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
         xmin = std::min(xmin, p.x - 0.2f); xmax = std::max(xmax, p.x + 0.3f);
         ymin = std::min(ymin, p.y - 0.2f); ymax = std::max(ymax, p.y + 0.3f);
     }
-    std::string xl = "x = E\xC2\xB7\"" + otoks.front() + "\"", yl = "y = E\xC2\xB7\"" + otoks.back() + "\"";
+    std::string xl = "x = E\xC2\xB7\"" + xname + "\"", yl = "y = E\xC2\xB7\"" + yname + "\"";
     float W = ImGui::GetContentRegionAvail().x;
     float legend_h = ImGui::GetTextLineHeightWithSpacing() * (ui::Narrow(ctx) ? 2.2f : 1.2f);
     // Plots only (an embed without controls) in a short iframe: the plot gets the room, not the table.
