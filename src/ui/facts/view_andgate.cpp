@@ -41,6 +41,55 @@ bool shares_token(const std::vector<std::string>& a, const std::vector<std::stri
     return false;
 }
 
+// For a name with no neuron of its own: the neuron to draw, and why. First a
+// subject with the same words in other places ("Jordan Michael" -> Michael
+// Jordan: the gate that tells them apart), else the subject sharing most of its
+// words in their roles (ties: the higher pre-activation), else the neuron it
+// excites most. Cached per (model, name): the shared-role count reads the
+// subject table once, (d × N) per known word.
+struct Stand_in { int neuron = -1; const char* why = ""; };
+Stand_in stand_in(App& a, const Model& m, const LookupResult& L, const ui::SubjectTable& T) {
+    static unsigned version = ~0u;
+    static std::string key;
+    static Stand_in cached;
+    if (version == a.model_version() && key == L.subject) return cached;
+    version = a.model_version();
+    key = L.subject;
+    Stand_in r;
+    std::vector<std::string> mine = L.tokens;
+    std::sort(mine.begin(), mine.end());
+    for (size_t j = 0; j < T.subjects.size() && r.neuron < 0 && mine.size() > 1; ++j) {
+        std::vector<std::string> theirs = split_tokens(T.subjects[j]);
+        std::sort(theirs.begin(), theirs.end());
+        if (theirs == mine) { r.neuron = ui::subject_neuron(m, T.subjects[j]); r.why = "the same words in other places"; }
+    }
+    if (r.neuron < 0 && T.E.cols() == Eigen::Index(T.subjects.size()) && T.E.rows() == m.d()) {
+        Eigen::VectorXi shared = Eigen::VectorXi::Zero(T.E.cols());      // (N) words shared in their roles
+        for (int row : L.rows) {
+            if (row < 0) continue;
+            Vec dots = T.E.transpose() * m.tokens.row(row).transpose();  // (N)
+            for (Eigen::Index j = 0; j < dots.size(); ++j) shared[j] += dots[j] > 0.5f ? 1 : 0;
+        }
+        int best = 0;
+        float best_pre = 0;
+        for (Eigen::Index j = 0; j < shared.size(); ++j) {
+            if (shared[j] == 0 || shared[j] < best) continue;
+            int n = ui::subject_neuron(m, T.subjects[size_t(j)]);
+            if (n < 0 || n >= L.trace.pre.size()) continue;
+            if (shared[j] > best || L.trace.pre[n] > best_pre) { best = shared[j]; best_pre = L.trace.pre[n]; r.neuron = n; }
+        }
+        if (r.neuron >= 0) r.why = "the name sharing most of its words in their roles";
+    }
+    if (r.neuron < 0 && L.trace.pre.size() > 0) {
+        Eigen::Index best = 0;
+        L.trace.pre.maxCoeff(&best);
+        r.neuron = int(best);
+        r.why = "the one it excites most";
+    }
+    cached = r;
+    return r;
+}
+
 // The shape says "fires or not" as well as the colour: filled = fires, hollow = silent;
 // a diamond marks a name with other tokens (its boundary differs from the shaded one).
 void draw_marker(ImVec2 c, float r, bool fires, bool diamond, bool selected) {
@@ -71,10 +120,12 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     const int h = m.mlp.hidden();
     if (h == 0 || L.trace.pre.size() != h) { ui::Note("No model."); return; }
 
-    // The neuron: the subject's own, or (unknown name) the one it excites most.
+    // The neuron: the subject's own, or (unknown name) a stand-in (see stand_in).
     int n = ui::subject_neuron(m, L.subject);
     bool own = n >= 0;
-    if (!own) { Eigen::Index best = 0; L.trace.pre.maxCoeff(&best); n = int(best); }
+    const char* why = "";
+    if (!own) { Stand_in si = stand_in(a, m, L, T); n = si.neuron; why = si.why; }
+    if (n < 0 || n >= h) { ui::Note("No neuron to show."); return; }
     std::string owner = ui::neuron_label(m, n);
     std::vector<std::string> otoks = split_tokens(owner);
     const int nt = int(otoks.size());
@@ -86,16 +137,16 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     if (ctx.controls && two_names) {
         char cap[600];
         std::snprintf(cap, sizeof cap, "The neuron of %s asks: is \"%s\" in E AND is \"%s\" in E? It fires only in the "
-                      "shaded region. Each dot is a name sharing a word with it; a word in another role is another "
-                      "direction (a first-name \"%s\" is not the last-name one).", owner.c_str(),
-                      xname.c_str(), yname.c_str(), otoks.back().c_str());
+                      "shaded region. Each dot is a name sharing a word with it; the same word in another role (a "
+                      "first name, not a last name) is another direction and adds about 0.", owner.c_str(),
+                      xname.c_str(), yname.c_str());
         ui::Caption(cap);
     }
     if (!own) {
-        char buf[300];
+        char buf[400];
         const float pre = L.trace.pre[n];
-        std::snprintf(buf, sizeof buf, "\"%s\" has no neuron of its own. Shown: the neuron of %s, the one it excites "
-                      "most (W_up\xC2\xB7" "E + b_up = %+.2f: %s).", L.subject.c_str(), owner.c_str(), pre,
+        std::snprintf(buf, sizeof buf, "\"%s\" has no neuron of its own. Shown: the neuron of %s, %s "
+                      "(W_up\xC2\xB7" "E + b_up = %+.2f: %s).", L.subject.c_str(), owner.c_str(), why, pre,
                       pre > 0 ? "it fires" : "silent");
         ui::Note("%s", buf);
     }
