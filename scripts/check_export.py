@@ -3,13 +3,16 @@
 
 Independent of the C++ code: it reads only the .npy files and vocab.json that
 `factlab-cli export-model` writes, and redoes E -> MLP block -> answers.
+Row k of tokens.npy is vocab.json's tokens[k] = {"word", "role"}; a subject's
+E is the sum of the rows of its words in their roles (see role() below and
+docs/core.md), so "Jordan Michael" is not "Michael Jordan".
 
   check_export.py MODEL_DIR SUBJECT [CLI_JSON]
       Recompute SUBJECT. With CLI_JSON (a file holding `factlab-cli lookup
       --json` output, or - for stdin) compare with it; without, print NumPy's
       answer as JSON.
-  check_export.py --cli CLI --out MODEL_DIR [--act relu|gelu] SUBJECT...
-      Run `CLI export-model --out MODEL_DIR`, then `CLI lookup --model
+  check_export.py --cli CLI --out MODEL_DIR [--act relu|gelu] [--facts CSV] SUBJECT...
+      Run `CLI export-model --out MODEL_DIR` (on CSV when given), then `CLI lookup --model
       MODEL_DIR --json SUBJECT` for each SUBJECT, and compare. A CLI ending in
       .js (the wasm build) is run with node.
 
@@ -43,6 +46,9 @@ def load_model(folder):
     assert m["W_up"].shape == (h, d) and m["b_up"].shape == (h,), "W_up/b_up shapes"
     assert m["W_down"].shape == (d, h) and m["b_down"].shape == (d,), "W_down/b_down shapes"
     assert m["tokens"].shape[0] == len(vocab["tokens"]), "tokens.npy rows vs vocab.json"
+    for t in vocab["tokens"]:
+        assert isinstance(t, dict) and isinstance(t.get("word"), str) and isinstance(t.get("role"), str), \
+            "vocab.json tokens must be {word, role} objects (an older export lists bare words: export again)"
     assert m["objects"].shape == (len(vocab["objects"]), d), "objects.npy shape"
     return m
 
@@ -56,15 +62,27 @@ def activation(name, x):
     raise ValueError(f"unknown activation {name!r}")
 
 
+def role(i, n):
+    """Role of word i (0-based) of an n-word subject: its place in the name."""
+    if n == 1:
+        return "only"
+    if i == 0:
+        return "first"
+    if i == n - 1:
+        return "last"
+    return "middle" if i == 1 else f"middle{i}"
+
+
 def lookup(m, subject):
     vocab = m["vocab"]
     tokens = [t for t in re.split(r"[ \t\r\n\v\f]+", subject) if t]
-    index = {t: i for i, t in enumerate(vocab["tokens"])}
+    roles = [role(i, len(tokens)) for i in range(len(tokens))]
+    index = {(t["word"], t["role"]): i for i, t in enumerate(vocab["tokens"])}
     E = np.zeros(m["tokens"].shape[1], dtype=np.float32)
     unknown = []
-    for t in tokens:
-        if t in index:
-            E += m["tokens"][index[t]]
+    for t, r in zip(tokens, roles):
+        if (t, r) in index:
+            E += m["tokens"][index[(t, r)]]
         else:
             unknown.append(t)
     pre = m["W_up"] @ E + m["b_up"]                    # (h)
@@ -83,13 +101,14 @@ def lookup(m, subject):
         order = sorted(range(len(cands)), key=lambda k: (-logits[k], obj_index[cands[k]]))
         ranking = [{"object": cands[k], "probability": float(p[k])} for k in order]
         answers[rel] = {"object": ranking[0]["object"], "probability": ranking[0]["probability"], "ranking": ranking}
-    return {"subject": " ".join(tokens), "tokens": tokens, "unknown_tokens": unknown, "answers": answers}
+    return {"subject": " ".join(tokens), "tokens": tokens, "roles": roles, "unknown_tokens": unknown,
+            "answers": answers}
 
 
 def compare(mine, cli):
     """Returns a list of differences (empty when the CLI agrees with NumPy)."""
     diffs = []
-    for key in ("subject", "tokens"):
+    for key in ("subject", "tokens", "roles"):
         if mine[key] != cli.get(key):
             diffs.append(f"{key}: numpy {mine[key]!r}, cli {cli.get(key)!r}")
     if sorted(mine["unknown_tokens"]) != sorted(cli.get("unknown_tokens", [])):
@@ -136,11 +155,11 @@ def main(argv):
             value = args[i + 1]
             del args[i:i + 2]
             return value
-        cli, folder, act = take("--cli"), take("--out"), take("--act", "relu")
+        cli, folder, act, facts = take("--cli"), take("--out"), take("--act", "relu"), take("--facts")
         if not folder or not args:
             print(__doc__, file=sys.stderr)
             return 2
-        run_cli(cli, ["export-model", "--act", act, "--out", folder])
+        run_cli(cli, ["export-model", "--act", act, "--out", folder] + (["--facts", facts] if facts else []))
         m = load_model(folder)
         bad = 0
         for subject in args:
@@ -152,7 +171,7 @@ def main(argv):
             for d in diffs:
                 print("    " + d)
             bad += bool(diffs)
-        print(f"check_export: {len(args) - bad}/{len(args)} subjects agree ({act})")
+        print(f"check_export: {len(args) - bad}/{len(args)} subjects agree ({act}{', ' + facts if facts else ''})")
         return 1 if bad else 0
 
     if len(argv) not in (2, 3):

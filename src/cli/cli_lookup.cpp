@@ -46,14 +46,17 @@ const std::string& object_name(const Model& m, int o) {
 
 void print_lookup(const Model& m, const LookupResult& r) {
     std::printf("%s\n", r.subject.c_str());
-    std::string toks;
-    for (const std::string& t : r.tokens) toks += (toks.empty() ? "" : ", ") + t;
-    std::printf("  tokens:  %s\n", toks.empty() ? "(none)" : toks.c_str());
-    if (!r.unknown_tokens.empty()) {
-        std::string u;
-        for (const std::string& t : r.unknown_tokens) u += (u.empty() ? "" : ", ") + t;
-        std::printf("  unknown: %s (not in the vocabulary; skipped)\n", u.c_str());
+    // Each word's direction is bound to its role (first name, last name, ...).
+    std::string toks, u;
+    for (size_t i = 0; i < r.tokens.size(); ++i) {
+        std::string role = i < r.roles.size() ? role_label(r.roles[i]) : "?";
+        toks += (toks.empty() ? "" : ", ") + role + " " + r.tokens[i];
+        if (i < r.rows.size() && r.rows[i] >= 0) continue;
+        bool elsewhere = std::find(m.vocab.tokens.begin(), m.vocab.tokens.end(), r.tokens[i]) != m.vocab.tokens.end();
+        u += (u.empty() ? "" : ", ") + r.tokens[i] + (elsewhere ? " (known, but never as a " + role + ")" : "");
     }
+    std::printf("  tokens:  %s\n", toks.empty() ? "(none)" : toks.c_str());
+    if (!u.empty()) std::printf("  unknown: %s: not in the vocabulary, skipped\n", u.c_str());
     // The neurons that fired, strongest first: for a compiled model, the AND gates.
     std::vector<Eigen::Index> firing;
     for (Eigen::Index i = 0; i < r.trace.post.size(); ++i) if (r.trace.post[i] > 0.01f) firing.push_back(i);

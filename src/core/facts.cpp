@@ -395,27 +395,12 @@ ParseResult parse_facts_csv(std::string_view text, const ParseLimits& L) {
     if (res.errors.empty() && facts.empty()) error(0, "no facts: the file has a header but no rows");
     if (!res.errors.empty()) { res.warnings.clear(); return res; }
 
-    // First line of each subject, for the warnings below.
-    std::unordered_map<std::string, int> first_line;
-    for (size_t k = 0; k < facts.size(); ++k) first_line.emplace(facts[k].subject, fact_line[k]);
-
     res.facts = make_fact_set(std::move(facts));
     res.ok = true;
 
-    // Subjects with the same token multiset ("Jordan Michael" / "Michael Jordan")
-    // get the same E, so no neuron can tell them apart.
-    std::map<std::vector<int>, int> by_tokens;
-    const FactSet& fs = res.facts;
-    for (size_t s = 0; s < fs.subjects.size(); ++s) {
-        std::vector<int> key = fs.subject_tokens[s];
-        std::sort(key.begin(), key.end());
-        auto [it, fresh] = by_tokens.emplace(key, int(s));
-        if (fresh) continue;
-        const std::string& other = fs.subjects[size_t(it->second)];
-        warn(first_line[fs.subjects[s]], "'" + shown(fs.subjects[s]) + "' has the same tokens as '" + shown(other) +
-                                             "' (line " + std::to_string(first_line[other]) +
-                                             "): their E is the same, so one AND neuron cannot tell them apart");
-    }
+    // No warning for the same words in another order ("Jordan Michael" /
+    // "Michael Jordan"): directions are bound to their place in the name
+    // (token_role), so their E differ, and equal word sequences are one subject.
     return res;
 }
 

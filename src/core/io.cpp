@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <system_error>
 #include <unordered_map>
+#include <unordered_set>
 #include <nlohmann/json.hpp>
 
 namespace factlab {
@@ -259,9 +260,51 @@ bool all_finite(const Eigen::MatrixXf& a) {
 
 }  // namespace
 
+namespace {
+
+// How a subject's E is formed from tokens.npy, written into every vocab.json.
+const char* const kSubjectRule =
+    "E(subject) = sum of the tokens.npy rows whose (word, role) match the subject's words: split the subject on "
+    "white space into n words; word i (0-based) has role 'only' if n = 1, else 'first' (i = 0), 'last' (i = n-1), "
+    "'middle' (i = 1), 'middle2', 'middle3', ... (i = 2, 3, ...); a pair with no row adds nothing";
+
+// tokens: [{"word": ..., "role": ...}, ...]; the older list of bare words (one
+// direction per word whatever its place) is refused: its E would be formed otherwise.
+bool token_array(const ordered_json& j, Vocab* v, std::string* err) {
+    auto it = j.find("tokens");
+    if (it == j.end()) return set_err(err, "vocab.json: missing \"tokens\"");
+    if (!it->is_array()) return set_err(err, "vocab.json: \"tokens\" is not a list");
+    v->tokens.clear();
+    v->roles.clear();
+    std::unordered_set<std::string> seen;
+    for (const ordered_json& t : *it) {
+        if (t.is_string())
+            return set_err(err, "vocab.json: \"tokens\" lists bare words (an export from before role-bound directions); "
+                                "export the model again");
+        auto w = t.is_object() ? t.find("word") : t.end();
+        auto r = t.is_object() ? t.find("role") : t.end();
+        if (!t.is_object() || w == t.end() || r == t.end() || !w->is_string() || !r->is_string())
+            return set_err(err, "vocab.json: each token must be {\"word\": ..., \"role\": ...}");
+        const std::string word = w->get<std::string>(), role = r->get<std::string>();
+        if (role != "only" && role != "first" && role != "last" && role.rfind("middle", 0) != 0)
+            return set_err(err, "vocab.json: token \"" + word + "\" has an unknown role \"" + role + "\"");
+        if (!seen.insert(role + "\n" + word).second)
+            return set_err(err, "vocab.json: token \"" + word + "\" (" + role + ") is listed twice");
+        v->tokens.push_back(word);
+        v->roles.push_back(role);
+    }
+    return true;
+}
+
+}  // namespace
+
 std::string vocab_to_json(const Model& m) {
     ordered_json j;
-    j["tokens"] = m.vocab.tokens;
+    ordered_json toks = ordered_json::array();                  // row k of tokens.npy: its word and role
+    for (size_t k = 0; k < m.vocab.tokens.size(); ++k)
+        toks.push_back({{"word", m.vocab.tokens[k]}, {"role", k < m.vocab.roles.size() ? m.vocab.roles[k] : ""}});
+    j["tokens"] = toks;
+    j["subject_E"] = kSubjectRule;
     j["objects"] = m.vocab.objects;
     j["relations"] = m.vocab.relations;
     ordered_json cand = ordered_json::object();
@@ -295,7 +338,7 @@ bool load_model(const std::string& dir, Model* out, std::string* err) {
     if (!read_file(join_path(dir, "vocab.json"), &text, err, 64u << 20)) return false;
     ordered_json j = ordered_json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return set_err(err, join_path(dir, "vocab.json") + ": not a JSON object");
-    if (!string_array(j, "tokens", &m.vocab.tokens, err) || !string_array(j, "objects", &m.vocab.objects, err) ||
+    if (!token_array(j, &m.vocab, err) || !string_array(j, "objects", &m.vocab.objects, err) ||
         !string_array(j, "relations", &m.vocab.relations, err) ||
         !string_array(j, "neuron_labels", &m.neuron_labels, err, true))
         return false;
@@ -359,6 +402,7 @@ std::string lookup_to_json(const Model& m, const LookupResult& r, int top) {
     ordered_json j;
     j["subject"] = r.subject;
     j["tokens"] = r.tokens;
+    j["roles"] = r.roles;
     j["unknown_tokens"] = r.unknown_tokens;
     ordered_json answers = ordered_json::object();
     auto object_name = [&](int o) {

@@ -2,9 +2,10 @@
 //
 // A model folder (export-model, train, edit) holds W_up.npy (h, d), b_up.npy (h),
 // W_down.npy (d, h), b_down.npy (d), tokens.npy (T, d), objects.npy (O, d), all
-// float32, and vocab.json: {"tokens": [...], "objects": [...], "relations":
-// [...], "candidates": {relation: [object names]}, "activation": "relu"|"gelu",
-// "neuron_labels": [...]}.
+// float32, and vocab.json: {"tokens": [{"word", "role"} per row of tokens.npy],
+// "subject_E": how E is formed from them (token_role), "objects": [...],
+// "relations": [...], "candidates": {relation: [object names]}, "activation":
+// "relu"|"gelu", "neuron_labels": [...]}.
 #pragma once
 #include <string>
 #include <Eigen/Core>

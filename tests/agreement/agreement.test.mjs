@@ -49,9 +49,12 @@ test("eval on the built-in facts: identical results", () => {
 });
 
 test("lookups: same answers, same probabilities", () => {
-  for (const subject of ["Michael Jordan", "Michael Phelps", "Alexis Jordan", "Michael B. Jordan", "Nobody Known"]) {
+  for (const subject of ["Michael Jordan", "Michael Phelps", "Alexis Jordan", "Michael B. Jordan", "Nobody Known",
+                         "Jordan Michael", "Jordan Spieth"]) {
     const [n, w] = both(["lookup", "--json", subject]);
     assert.deepEqual(n.tokens, w.tokens);
+    assert.deepEqual(n.roles, w.roles);
+    assert.deepEqual(n.unknown_tokens, w.unknown_tokens);
     assert.deepEqual(Object.keys(n.answers), Object.keys(w.answers));
     for (const rel of Object.keys(n.answers)) {
       const a = n.answers[rel], b = w.answers[rel];
@@ -60,6 +63,13 @@ test("lookups: same answers, same probabilities", () => {
       a.ranking.forEach((r, i) => close(r.probability, b.ranking[i].probability, 1e-5, `${subject} ${rel} p(${r.object})`));
     }
   }
+});
+
+test("another domain (tests/data/capitals.csv): identical results", () => {
+  const [n, w] = both(["eval", "--json", "--facts", path.join(root, "tests/data/capitals.csv")]);
+  assert.equal(n.correct, w.correct);
+  assert.deepEqual(n.wrong, w.wrong);
+  assert.equal(n.accuracy, 1);
 });
 
 test("exported model weights agree", () => {

@@ -8,6 +8,7 @@
 #include <vector>
 #include "core/facts.hpp"
 #include "core/block/model.hpp"
+#include "core/io.hpp"
 #include "core/rng.hpp"
 
 using namespace factlab;
@@ -169,7 +170,6 @@ TEST_CASE("compile: a synthetic domain where 300 names share tokens heavily") {
     std::set<std::multiset<std::string>> seen;
     std::string csv = "subject,relation,object\n";
     int subjects = 0, supersets = 0;
-    std::vector<std::multiset<std::string>> names;
     while (subjects < 300) {
         int k = 2 + int(rng.below(2));
         std::vector<std::string> toks;
@@ -181,7 +181,6 @@ TEST_CASE("compile: a synthetic domain where 300 names share tokens heavily") {
             key.insert(t);
         }
         if (int(toks.size()) != k || !seen.insert(key).second) continue;
-        names.push_back(key);
         std::string name = toks[0];
         for (int j = 1; j < k; ++j) name += " " + toks[j];
         csv += name + ",sport,sport" + std::to_string(rng.below(8)) + "\n";
@@ -191,13 +190,17 @@ TEST_CASE("compile: a synthetic domain where 300 names share tokens heavily") {
         }
         ++subjects;
     }
-    for (const auto& a : names)
-        for (const auto& b : names)
-            if (a.size() < b.size() && std::includes(b.begin(), b.end(), a.begin(), a.end())) ++supersets;
-    MESSAGE("synthetic: 300 names, " << supersets << " (name, longer name containing it) pairs");
-    CHECK(supersets > 20);
     FactSet fs = parse_ok(csv);
     Model m = compile_model(fs);
+    // Containment as the gates see it: every word of the shorter name in the same role.
+    const std::vector<std::vector<int>> rows = subject_rows(m, fs);
+    std::vector<std::set<int>> keys;
+    for (const auto& r : rows) keys.emplace_back(r.begin(), r.end());
+    for (const auto& a : keys)
+        for (const auto& b : keys)
+            if (a.size() < b.size() && std::includes(b.begin(), b.end(), a.begin(), a.end())) ++supersets;
+    MESSAGE("synthetic: 300 names, " << supersets << " (name, longer name containing it in its roles) pairs");
+    CHECK(supersets >= 10);
     EvalResult ev = evaluate(m, fs);
     CHECK(ev.correct == ev.facts);
     // Crowded names: a near miss sits at −1 ± g·√k/√d, so a few leak a little,
@@ -261,12 +264,11 @@ TEST_CASE("compile: single-token names, repeated tokens, identical token sets") 
         "Jordan Michael,job,plumber\n"
         "Michael Jordan,sport,basketball\n");
     REQUIRE(pr.ok);
-    // "Jordan Michael" and "Michael Jordan" have the same E: the parser says so.
-    bool warned = false;
-    for (const ParseIssue& w : pr.warnings) warned |= w.reason.find("same tokens") != std::string::npos;
-    CHECK(warned);
+    // "Jordan Michael" and "Michael Jordan" have different E (roles), so no warning.
+    CHECK(pr.warnings.empty());
     Model m = compile_model(pr.facts);
-    for (const char* s : {"Pelé", "Ken", "Ken Ken", "Ken Ken Ken", "Ken Griffey", "Griffey Ken Ken"}) {
+    for (const char* s : {"Pelé", "Ken", "Ken Ken", "Ken Ken Ken", "Ken Griffey", "Griffey Ken Ken", "Jordan Michael",
+                          "Michael Jordan"}) {
         CAPTURE(s);
         const int n = neuron_of(m, s);
         LookupResult r = lookup(m, s);
@@ -280,6 +282,10 @@ TEST_CASE("compile: single-token names, repeated tokens, identical token sets") 
     CHECK(answer(m, lookup(m, "Pelé"), "sport") == "soccer");
     CHECK(lookup(m, "Ken Griffey").trace.post[neuron_of(m, "Ken")] == 0.0f);   // vetoed by Griffey
     CHECK(answer(m, lookup(m, "Michael Jordan"), "sport") == "basketball");
+    CHECK(answer(m, lookup(m, "Jordan Michael"), "job") == "plumber");     // each its own neuron
+    CHECK(lookup(m, "Jordan Michael").trace.post[neuron_of(m, "Michael Jordan")] == 0.0f);
+    CHECK(lookup(m, "Michael Jordan").trace.post[neuron_of(m, "Jordan Michael")] == 0.0f);
+    check_clean_gates(m, pr.facts);
 }
 
 TEST_CASE("compile: odd inputs never crash a lookup") {
@@ -340,4 +346,177 @@ TEST_CASE("compile: deterministic, and the time per lookup") {
                        << " ms");
     CHECK(sink == size_t(n) * fs.relations.size());
     CHECK(c.mlp.hidden() == a.mlp.hidden());
+}
+
+// ---- role-bound directions: "first name Michael" + "last name Jordan" ------
+
+namespace {
+
+float cosine(const Vec& a, const Vec& b) { return a.dot(b) / (a.norm() * b.norm()); }
+
+FactSet facts_file(const char* name) {
+    std::string text, err;
+    REQUIRE_MESSAGE(read_file(std::string(FACTLAB_SOURCE_DIR) + "/tests/data/" + name, &text, &err), err);
+    return parse_ok(text);
+}
+
+}  // namespace
+
+TEST_CASE("roles: a word's role is its place in the subject") {
+    CHECK(token_role(0, 1) == "only");
+    CHECK(token_role(0, 2) == "first");
+    CHECK(token_role(1, 2) == "last");
+    CHECK(token_role(1, 3) == "middle");
+    CHECK(token_role(2, 3) == "last");
+    CHECK(token_role(1, 4) == "middle");
+    CHECK(token_role(2, 4) == "middle2");
+    CHECK(token_role(3, 4) == "last");
+    CHECK(token_role(4, 6) == "middle4");
+    CHECK(role_label("first") == "first name");
+    CHECK(role_label("middle2") == "2nd middle name");
+    CHECK(role_label("only") == "one-word name");
+
+    FactSet fs = parse_ok("subject,relation,object\nMichael Jordan,sport,basketball\nJordan Spieth,sport,golf\n"
+                          "Pelé,sport,soccer\n");
+    Model m = make_embedding(fs, 64, 1);
+    REQUIRE(m.vocab.tokens.size() == 5);                        // Michael, Jordan (last), Jordan (first), Spieth, Pelé
+    REQUIRE(m.vocab.roles.size() == 5);
+    CHECK(m.tokens.rows() == 5);
+    const int mf = token_row(m, "Michael", "first"), jl = token_row(m, "Jordan", "last");
+    const int jf = token_row(m, "Jordan", "first"), pele = token_row(m, "Pelé", "only");
+    CHECK(mf == 0);
+    CHECK(jl == 1);
+    CHECK(jf == 2);
+    CHECK(pele == 4);
+    CHECK(token_row(m, "Michael", "last") == -1);
+    CHECK(token_label(m, jl) == "last name Jordan");
+    CHECK(token_label(m, jf) == "first name Jordan");
+    CHECK(token_label(m, pele) == "one-word name Pelé");
+    std::vector<int> rows;
+    std::vector<std::string> unknown;
+    Vec E = embed_tokens(m, {"Jordan", "Michael"}, &unknown, &rows);
+    CHECK(rows == std::vector<int>{jf, -1});
+    CHECK(unknown == std::vector<std::string>{"Michael"});
+    CHECK(E == Vec(m.tokens.row(jf).transpose()));
+}
+
+TEST_CASE("roles: \"Jordan Michael\" is not Michael Jordan, and the first-name Jordans leave his neighbourhood") {
+    const FactSet& fs = builtin_facts();
+    Model m = compile_model(fs);
+    const int mj = neuron_of(m, "Michael Jordan");
+    REQUIRE(mj >= 0);
+
+    // The swapped name: "Michael" is never a last name, so E is "first name Jordan" alone;
+    // no neuron fires and every answer is a near-uniform guess.
+    LookupResult r = lookup(m, "Jordan Michael");
+    CHECK(r.roles == std::vector<std::string>{"first", "last"});
+    CHECK(r.unknown_tokens == std::vector<std::string>{"Michael"});
+    REQUIRE(r.rows.size() == 2);
+    CHECK(r.rows[0] == token_row(m, "Jordan", "first"));
+    CHECK(r.rows[1] == -1);
+    CHECK(r.trace.post.maxCoeff() == 0.0f);
+    CHECK(r.trace.pre[mj] < -2.0f);                              // not even near: no direction of his in E
+    for (const RelationAnswer& a : r.answers) {
+        CAPTURE(m.vocab.relations[size_t(a.relation)]);
+        REQUIRE(!a.ranking.empty());
+        CHECK(a.ranking[0].probability < 2.0f / float(a.ranking.size()));   // at most twice uniform
+    }
+
+    // Two directions for one word: the first-name Jordan and the last-name Jordan.
+    const int jf = token_row(m, "Jordan", "first"), jl = token_row(m, "Jordan", "last");
+    REQUIRE(jf >= 0);
+    REQUIRE(jl >= 0);
+    CHECK(std::fabs(m.tokens.row(jf).dot(m.tokens.row(jl))) < 0.2f);
+
+    // cos(E): Jordan Spieth shares no direction with Michael Jordan; Alexis Jordan
+    // (last name) and Michael Phelps (first name) share one of two: cos ≈ 1/2.
+    const Vec E_mj = lookup(m, "Michael Jordan").trace.E;
+    const float c_spieth = cosine(E_mj, lookup(m, "Jordan Spieth").trace.E);
+    const float c_alexis = cosine(E_mj, lookup(m, "Alexis Jordan").trace.E);
+    const float c_phelps = cosine(E_mj, lookup(m, "Michael Phelps").trace.E);
+    const float c_swapped = cosine(E_mj, r.trace.E);
+    MESSAGE("cos(E): Michael Jordan vs Jordan Spieth " << c_spieth << ", vs Alexis Jordan " << c_alexis
+            << ", vs Michael Phelps " << c_phelps << ", vs \"Jordan Michael\" " << c_swapped);
+    CHECK(std::fabs(c_spieth) < 0.2f);
+    CHECK(std::fabs(c_swapped) < 0.2f);
+    CHECK(std::fabs(c_alexis - 0.5f) < 0.15f);
+    CHECK(std::fabs(c_phelps - 0.5f) < 0.15f);
+
+    // On Michael Jordan's neuron: a first-name Jordan lands near 1 − 2·2 = −3, a
+    // last-name Jordan at the AND's −1 (one of two names present).
+    for (const char* s : {"Jordan Spieth", "Jordan Peele", "Jordan Clarkson"}) {
+        CAPTURE(s);
+        CHECK(lookup(m, s).trace.pre[mj] < -2.0f);
+    }
+    for (const char* s : {"Alexis Jordan", "DeAndre Jordan", "Michael Phelps"}) {
+        CAPTURE(s);
+        const float pre = lookup(m, s).trace.pre[mj];
+        CHECK(pre > -1.5f);
+        CHECK(pre < -0.5f);
+    }
+    // The supersets are still vetoed: both names in their roles, plus a middle name.
+    const int mb = token_row(m, "B.", "middle"), mi = token_row(m, "I.", "middle");
+    REQUIRE(mb >= 0);
+    REQUIRE(mi >= 0);
+    CHECK(m.mlp.W_up.row(mj).dot(m.tokens.row(mb)) < -1.5f);
+    CHECK(m.mlp.W_up.row(mj).dot(m.tokens.row(mi)) < -1.5f);
+    CHECK(lookup(m, "Michael B. Jordan").trace.post[mj] == 0.0f);
+    CHECK(lookup(m, "Michael I. Jordan").trace.post[mj] == 0.0f);
+}
+
+TEST_CASE("roles: the capitals file (names inside names, one-word countries)") {
+    FactSet fs = facts_file("capitals.csv");
+    Model m = compile_model(fs);
+    EvalResult ev = evaluate(m, fs);
+    for (int f : ev.wrong) MESSAGE("wrong: " << fs.facts[size_t(f)].subject << " " << fs.facts[size_t(f)].relation);
+    CHECK(ev.correct == ev.facts);
+    check_clean_gates(m, fs);
+    CHECK(answer(m, lookup(m, "New York"), "kind") == "state");
+    CHECK(answer(m, lookup(m, "New York City"), "kind") == "city");
+    CHECK(answer(m, lookup(m, "Jordan"), "capital") == "Amman");
+    CHECK(answer(m, lookup(m, "Mexico"), "capital") == "Mexico City");
+    // "York" of New York City is a middle word: New York (last York) does not sit inside it,
+    // so New York's row needs no veto on "City" and meets New York City at the AND's −1
+    // (one of its two directions, "first name New"); York (one word) sits inside neither.
+    const int ny = neuron_of(m, "New York");
+    const int city = token_row(m, "City", "last");
+    REQUIRE(city >= 0);
+    CHECK(std::fabs(m.mlp.W_up.row(ny).dot(m.tokens.row(city))) < 0.3f);
+    CHECK(lookup(m, "New York City").trace.pre[ny] < -0.5f);
+    CHECK(lookup(m, "New York City").trace.post[ny] == 0.0f);
+    CHECK(lookup(m, "New York").trace.post[neuron_of(m, "York")] == 0.0f);
+    // "and" in the middle of three names is one direction, shared; each gate still holds.
+    const int and1 = token_row(m, "and", "middle"), and2 = token_row(m, "and", "middle2");
+    CHECK(and1 >= 0);
+    CHECK(and2 >= 0);
+    CHECK(and1 != and2);
+    CHECK(answer(m, lookup(m, "Trinidad and Tobago"), "capital") == "Port of Spain");
+    CHECK(answer(m, lookup(m, "Saint Kitts and Nevis"), "capital") == "Basseterre");
+    // GELU and a trained model on the same file.
+    CompileOptions gelu;
+    gelu.act = Activation::GELU;
+    CHECK(evaluate(compile_model(fs, gelu), fs).correct == ev.facts);
+}
+
+TEST_CASE("roles: nested person names (Jr., middle initials, four words)") {
+    FactSet fs = facts_file("nested_names.csv");
+    Model m = compile_model(fs);
+    EvalResult ev = evaluate(m, fs);
+    CHECK(ev.correct == ev.facts);
+    check_clean_gates(m, fs);
+    // Ken Griffey ⊂ Ken Griffey Jr.? No: Griffey is the last name of one, a middle name of the other.
+    const int kg = neuron_of(m, "Ken Griffey");
+    CHECK(lookup(m, "Ken Griffey Jr.").trace.pre[kg] < -0.5f);
+    CHECK(answer(m, lookup(m, "Ken Griffey"), "team") == "Cincinnati Reds");
+    CHECK(answer(m, lookup(m, "Ken Griffey Jr."), "team") == "Seattle Mariners");
+    // George W. Bush (middle W.) and George H. W. Bush (middle H., 2nd middle W.) are apart.
+    CHECK(token_row(m, "W.", "middle") != token_row(m, "W.", "middle2"));
+    CHECK(answer(m, lookup(m, "George W. Bush"), "president number") == "43");
+    CHECK(answer(m, lookup(m, "George H. W. Bush"), "president number") == "41");
+    // Michael B. Jordan does contain Michael Jordan (first and last): its middle name vetoes.
+    const int mj = neuron_of(m, "Michael Jordan");
+    CHECK(m.mlp.W_up.row(mj).dot(m.tokens.row(token_row(m, "B.", "middle"))) < -1.5f);
+    CHECK(answer(m, lookup(m, "Michael I. Jordan"), "known for") == "machine learning");
+    CHECK(answer(m, lookup(m, "Pope John Paul II"), "known for") == "papacy");
+    CHECK(answer(m, lookup(m, "John Paul Jones"), "known for") == "music");
 }

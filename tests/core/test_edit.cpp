@@ -102,6 +102,9 @@ TEST_CASE("edit: compiled model, Michael Jordan -> baseball") {
         CHECK(phelps->answer_after == "swimming");
         CHECK(deandre->answer_after == "basketball");
         CHECK(answer(edited, "Michael Phelps", "sport") == "swimming");
+        // A first-name Jordan shares a word, not a direction: not a near miss, and kept.
+        CHECK_FALSE(find_change(r.near_misses, "Jordan Spieth", "sport"));
+        CHECK(answer(edited, "Jordan Spieth", "sport") == "golf");
         // The edit touched W_down only.
         CHECK(edited.mlp.W_up == m.mlp.W_up);
         CHECK(edited.mlp.W_down != m.mlp.W_down);

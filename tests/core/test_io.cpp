@@ -152,6 +152,7 @@ TEST_CASE("io: save_model / load_model round trip gives identical lookups") {
     Model back;
     REQUIRE_MESSAGE(load_model(kDir + "/nested", &back, &err), err);
     CHECK(back.vocab.tokens == m.vocab.tokens);
+    CHECK(back.vocab.roles == m.vocab.roles);
     CHECK(back.vocab.objects == m.vocab.objects);
     CHECK(back.vocab.relations == m.vocab.relations);
     CHECK(back.vocab.candidates == m.vocab.candidates);
@@ -190,6 +191,21 @@ TEST_CASE("io: save_model / load_model round trip gives identical lookups") {
     refuses("not a JSON object");
     REQUIRE(write_file(kDir + "/nested/vocab.json", "{\"tokens\": 3}", &err));
     refuses("\"tokens\" is not a list");
+    // An export from before role-bound directions (bare words) is refused, not misread.
+    nlohmann::json old = nlohmann::json::parse(vocab_to_json(m));
+    nlohmann::json words = nlohmann::json::array();
+    for (const auto& t : old["tokens"]) words.push_back(t["word"]);
+    old["tokens"] = words;
+    REQUIRE(write_file(kDir + "/nested/vocab.json", old.dump(), &err));
+    refuses("before role-bound directions");
+    old = nlohmann::json::parse(vocab_to_json(m));
+    old["tokens"][0]["role"] = "nickname";
+    REQUIRE(write_file(kDir + "/nested/vocab.json", old.dump(), &err));
+    refuses("unknown role \"nickname\"");
+    old = nlohmann::json::parse(vocab_to_json(m));
+    old["tokens"][1] = old["tokens"][0];
+    REQUIRE(write_file(kDir + "/nested/vocab.json", old.dump(), &err));
+    refuses("listed twice");
     REQUIRE(write_file(kDir + "/nested/vocab.json", vocab_to_json(m), &err));
     REQUIRE(load_model(kDir + "/nested", &back, &err));
     std::remove((kDir + "/nested/objects.npy").c_str());
@@ -202,10 +218,12 @@ TEST_CASE("io: save_model / load_model round trip gives identical lookups") {
 TEST_CASE("io: lookup_to_json has the documented shape") {
     const FactSet& fs = builtin_facts();
     Model m = compile_model(fs);
-    std::string text = lookup_to_json(m, lookup(m, "Michael Jordan Zzyzx"));
+    // An unknown middle word adds nothing: E is first name Michael + last name Jordan.
+    std::string text = lookup_to_json(m, lookup(m, "Michael Zzyzx Jordan"));
     nlohmann::json j = nlohmann::json::parse(text);
-    CHECK(j["subject"] == "Michael Jordan Zzyzx");
-    CHECK(j["tokens"] == nlohmann::json({"Michael", "Jordan", "Zzyzx"}));
+    CHECK(j["subject"] == "Michael Zzyzx Jordan");
+    CHECK(j["tokens"] == nlohmann::json({"Michael", "Zzyzx", "Jordan"}));
+    CHECK(j["roles"] == nlohmann::json({"first", "middle", "last"}));
     CHECK(j["unknown_tokens"] == nlohmann::json({"Zzyzx"}));
     REQUIRE(j["answers"].is_object());
     CHECK(j["answers"].size() == fs.relations.size());
@@ -216,7 +234,8 @@ TEST_CASE("io: lookup_to_json has the documented shape") {
     CHECK(sport["ranking"][0]["object"] == "basketball");
     CHECK(sport["ranking"][0]["probability"] == sport["probability"]);
     for (auto it = j.begin(); it != j.end(); ++it)
-        CHECK((it.key() == "subject" || it.key() == "tokens" || it.key() == "unknown_tokens" || it.key() == "answers"));
+        CHECK((it.key() == "subject" || it.key() == "tokens" || it.key() == "roles" || it.key() == "unknown_tokens" ||
+               it.key() == "answers"));
 
     nlohmann::json top = nlohmann::json::parse(lookup_to_json(m, lookup(m, "Michael Jordan"), 3));
     CHECK(top["answers"]["team"]["ranking"].size() == 3);

@@ -390,3 +390,30 @@ TEST_CASE("train: bad sizes are rejected with clear messages") {
     CHECK_FALSE(s.reset(cc, &err));
     CHECK(err.find("hidden") != std::string::npos);
 }
+
+TEST_CASE("train: role-bound directions, other domains (capitals, nested names) and a vocabulary mismatch") {
+    for (const std::string file : {"capitals.csv", "nested_names.csv"}) {
+        CAPTURE(file);
+        std::string text, err;
+        REQUIRE(read_file(std::string(FACTLAB_SOURCE_DIR) + "/tests/data/" + file, &text, &err));
+        ParseResult pr = parse_facts_csv(text);
+        REQUIRE(pr.ok);
+        TrainConfig c;
+        c.d = 64;
+        c.hidden = 16;
+        c.steps = 3000;
+        Trainer t;
+        REQUIRE_MESSAGE(train_model(c, pr.facts, &t, &err), err);
+        CHECK(t.accuracy() == 1.0);
+        CHECK(evaluate(t.model(), pr.facts).accuracy() == 1.0);
+        MESSAGE(file << ": 100% after " << t.steps_done() << " steps (d 64, hidden 16)");
+    }
+    // A model whose vocabulary lacks "Michael" as a last name cannot train on "Jordan Michael": it says so.
+    const Model m = make_embedding(builtin_facts(), 32, 1);
+    ParseResult swapped = parse_facts_csv("subject,relation,object\nJordan Michael,sport,basketball\n");
+    REQUIRE(swapped.ok);
+    TrainData data;
+    std::string err;
+    CHECK_FALSE(make_train_data(m, swapped.facts, &data, &err));
+    CHECK(err.find("'Michael' as a last name") != std::string::npos);
+}

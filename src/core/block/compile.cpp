@@ -1,6 +1,7 @@
 // compile.cpp: compiled storage, as in the video: one AND neuron per subject.
 //
-// For subject S with tokens t (counts c_S(t)) and E_S = Σ c_S(t)·u_t:
+// For subject S with tokens t (counts c_S(t)) and E_S = Σ c_S(t)·u_t, where a
+// token is a word in its role (u_t = "first name Michael", see token_role):
 //   W_up row   = g·Σ c_S(t)·u_t − Σ_x w_x·u_x       (g = gate_scale)
 //   b_up       = 1 − row·E_S                         (from the actual dot products)
 //   W_down col = write_scale · Σ directions of S's objects (all relations)
@@ -13,8 +14,11 @@
 //     (w_x = g normally; larger when repeated tokens add weight);
 //   - no such token at all (S' only repeats S's tokens, "Ken Ken" vs "Ken"):
 //     nothing can veto S's neuron, so S' cancels it in its own column instead:
-//     col_S' −= post_S(E_S')·col_S. Subjects with the same tokens in another
-//     order have the same E and stay indistinguishable (the parser warns).
+//     col_S' −= post_S(E_S')·col_S. With role-bound tokens a word appears at
+//     most once per role, so this only guards a model whose rows repeat.
+// A superset keeps S's words in S's roles: Michael B. Jordan (first Michael,
+// middle B., last Jordan) ⊃ Michael Jordan, vetoed by "middle name B."; New
+// York City (middle York) does not contain New York (last York).
 // Directions are only nearly orthogonal, so a near miss lands at −1 ± noise of
 // about g·√k/√d; nothing here corrects that: shrinking d shows the interference.
 #include "core/block/model.hpp"
@@ -76,10 +80,11 @@ Model compile_model(const FactSet& fs, const CompileOptions& opt) {
     const int h = int(fs.subjects.size());
     const float g = opt.gate_scale;
 
+    const std::vector<std::vector<int>> rows = subject_rows(m, fs);   // per subject: its (word, role) rows
     std::vector<Gate> gates(static_cast<size_t>(h));
-    std::vector<std::vector<int>> posting(fs.tokens.size());   // token -> subjects that have it
+    std::vector<std::vector<int>> posting(size_t(m.tokens.rows()));   // token row -> subjects that have it
     for (int s = 0; s < h; ++s) {
-        gates[size_t(s)].counts = token_counts(fs.subject_tokens[size_t(s)]);
+        gates[size_t(s)].counts = token_counts(rows[size_t(s)]);
         for (auto [t, c] : gates[size_t(s)].counts) posting[size_t(t)].push_back(s);
     }
 
@@ -118,7 +123,7 @@ Model compile_model(const FactSet& fs, const CompileOptions& opt) {
 
     std::vector<Vec> E(static_cast<size_t>(h));                 // (d) each, summed as lookup() does
     for (int s = 0; s < h; ++s) {
-        const std::vector<int>& ids = fs.subject_tokens[size_t(s)];
+        const std::vector<int>& ids = rows[size_t(s)];
         E[size_t(s)] = Vec::Zero(d);
         for (int t : ids) E[size_t(s)] += m.tokens.row(t).transpose();
         if (ids.empty()) { m.mlp.b_up[s] = -1.0f; continue; }  // no tokens, nothing to match: stay silent
@@ -155,7 +160,7 @@ Model compile_model(const FactSet& fs, const CompileOptions& opt) {
     // (−1 for a one-token name like "Pelé", whatever the lookup), which would
     // push its objects down in every answer; b_down cancels that resting leak.
     for (int s = 0; s < h; ++s) {
-        float rest = fs.subject_tokens[size_t(s)].empty() ? -1.0f : 1.0f - g * float(norm2(gates[size_t(s)].counts));
+        float rest = rows[size_t(s)].empty() ? -1.0f : 1.0f - g * float(norm2(gates[size_t(s)].counts));
         float leak = activate(opt.act, rest);
         if (leak != 0.0f) m.mlp.b_down -= leak * m.mlp.W_down.col(s);
     }

@@ -44,15 +44,12 @@ Vec subject_key(const Mlp& mlp, const Eigen::Ref<const Vec>& E) {
 }
 
 Mat subject_keys(const Model& m, const FactSet& fs) {
-    std::unordered_map<std::string, int> tok;
-    for (size_t i = 0; i < m.vocab.tokens.size(); ++i) tok.emplace(m.vocab.tokens[i], int(i));
     const int n = int(fs.subjects.size());
+    const std::vector<std::vector<int>> rows = subject_rows(m, fs);   // words in their roles
     Mat X = Mat::Zero(m.d(), n);                          // (d, n)
     for (int s = 0; s < n; ++s)
-        for (int id : fs.subject_tokens[size_t(s)]) {
-            auto it = tok.find(fs.tokens[size_t(id)]);
-            if (it != tok.end()) X.col(s) += m.tokens.row(it->second).transpose();
-        }
+        for (int t : rows[size_t(s)])
+            if (t >= 0) X.col(s) += m.tokens.row(t).transpose();
     Mat P(m.mlp.hidden(), n);                             // (h, n)
     P.noalias() = m.mlp.W_up * X;
     P.colwise() += m.mlp.b_up;
@@ -220,7 +217,9 @@ EditReport edit_fact(const Model& m, const FactSet& fs, const EditRequest& req, 
     lead_of(ans2, o_new, &own, &other, &rep.probability_after);
     rep.margin_after = own - other;
 
-    const std::vector<int>& my_tokens = fs.subject_tokens[size_t(rep.subject)];
+    // Near misses share a word in the same role (a first-name Jordan is not near Michael Jordan).
+    const std::vector<std::vector<int>> rows = subject_rows(m, fs);
+    const std::vector<int>& my_tokens = rows[size_t(rep.subject)];
     for (size_t f = 0; f < fs.facts.size(); ++f) {
         if (int(f) == rep.fact) continue;
         const Fact& fact = fs.facts[f];
@@ -240,8 +239,8 @@ EditReport edit_fact(const Model& m, const FactSet& fs, const EditRequest& req, 
         const int s = fs.fact_subject[f];
         if (s == rep.subject) { rep.same_subject.push_back(c); continue; }
         bool shares = false;
-        for (int t : fs.subject_tokens[size_t(s)])
-            if (std::find(my_tokens.begin(), my_tokens.end(), t) != my_tokens.end()) { shares = true; break; }
+        for (int t : rows[size_t(s)])
+            if (t >= 0 && std::find(my_tokens.begin(), my_tokens.end(), t) != my_tokens.end()) { shares = true; break; }
         if (shares) rep.near_misses.push_back(c);
     }
     rep.ok = true;

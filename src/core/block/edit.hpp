@@ -68,7 +68,7 @@ struct EditReport {
     float key_norm = 0, delta_norm = 0, update_norm = 0;      // ‖k*‖, ‖δ‖, ‖ΔW_down‖_F
 
     std::vector<FactChange> same_subject;                     // the subject's other facts
-    std::vector<FactChange> near_misses;                      // facts of subjects sharing a token
+    std::vector<FactChange> near_misses;                      // facts of subjects sharing a token (word and role)
     std::vector<FactChange> flipped;                          // every other fact whose correctness changed
     int others = 0, others_correct_before = 0, others_correct_after = 0;
     double others_accuracy_before() const { return others ? double(others_correct_before) / others : 0.0; }

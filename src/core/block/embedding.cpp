@@ -1,5 +1,6 @@
-// embedding.cpp: named directions (one unit vector per token and per object)
-// and E, the residual vector of a subject (the video's E ≈ M + J).
+// embedding.cpp: named directions (one unit vector per (word, role) and per
+// object) and E, the residual vector of a subject (the video's E ≈ M + J, with
+// M = "first name Michael" and J = "last name Jordan").
 //
 // Directions must be the same numbers natively and in wasm, so they are drawn
 // from factlab::Rng and refined with plain loops whose summation order is fixed
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 namespace factlab {
 
@@ -35,7 +37,64 @@ void normalise_row(float* v, int d) {
 
 uint64_t stream_seed(uint64_t seed, uint64_t salt) { return Rng(seed ^ salt).next_u64(); }
 
+// Hash key of (word, role): words never hold a newline (the parser splits on white space).
+std::string role_key(std::string_view word, std::string_view role) {
+    std::string k(role);
+    k += '\n';
+    k += word;
+    return k;
+}
+
 }  // namespace
+
+std::string token_role(int position, int count) {
+    if (count <= 1) return "only";
+    if (position <= 0) return "first";
+    if (position >= count - 1) return "last";
+    return position == 1 ? "middle" : "middle" + std::to_string(position);
+}
+
+std::string role_label(const std::string& role) {
+    if (role == "only") return "one-word name";
+    if (role == "first" || role == "middle" || role == "last") return role + " name";
+    if (role.rfind("middle", 0) == 0) {
+        std::string k = role.substr(6);
+        const char* suffix = k == "2" ? "nd" : k == "3" ? "rd" : "th";
+        return k + suffix + " middle name";
+    }
+    return role;
+}
+
+std::string token_label(const Model& m, int row) {
+    if (row < 0 || size_t(row) >= m.vocab.tokens.size()) return "?";
+    const std::string role = size_t(row) < m.vocab.roles.size() ? m.vocab.roles[size_t(row)] : std::string();
+    return role.empty() ? m.vocab.tokens[size_t(row)] : role_label(role) + " " + m.vocab.tokens[size_t(row)];
+}
+
+int token_row(const Model& m, std::string_view word, std::string_view role) {
+    const size_t rows = std::min({size_t(m.tokens.rows()), m.vocab.tokens.size(), m.vocab.roles.size()});
+    for (size_t k = 0; k < rows; ++k)
+        if (m.vocab.tokens[k] == word && m.vocab.roles[k] == role) return int(k);
+    return -1;
+}
+
+std::vector<std::vector<int>> subject_rows(const Model& m, const FactSet& fs) {
+    std::unordered_map<std::string, int> index;
+    const size_t rows = std::min({size_t(m.tokens.rows()), m.vocab.tokens.size(), m.vocab.roles.size()});
+    for (size_t k = 0; k < rows; ++k) index.emplace(role_key(m.vocab.tokens[k], m.vocab.roles[k]), int(k));
+    std::vector<std::vector<int>> out(fs.subjects.size());
+    for (size_t s = 0; s < fs.subjects.size() && s < fs.subject_tokens.size(); ++s) {
+        const std::vector<int>& ids = fs.subject_tokens[s];
+        const int n = int(ids.size());
+        for (int i = 0; i < n; ++i) {
+            const int id = ids[size_t(i)];
+            auto it = id >= 0 && size_t(id) < fs.tokens.size() ? index.find(role_key(fs.tokens[size_t(id)], token_role(i, n)))
+                                                                 : index.end();
+            out[s].push_back(it == index.end() ? -1 : it->second);
+        }
+    }
+    return out;
+}
 
 Mat random_directions(int n, int d, uint64_t seed) {
     if (n <= 0 || d <= 0) return Mat::Zero(std::max(n, 0), std::max(d, 0));
@@ -84,12 +143,25 @@ Mat random_directions(int n, int d, uint64_t seed) {
 Model make_embedding(const FactSet& fs, int d, uint64_t seed) {
     Model m;
     d = std::max(d, 1);
-    m.vocab.tokens = fs.tokens;
+    // One row per (word, role), in the order the subjects first use them.
+    std::unordered_map<std::string, int> seen;
+    for (size_t s = 0; s < fs.subject_tokens.size(); ++s) {
+        const std::vector<int>& ids = fs.subject_tokens[s];
+        const int n = int(ids.size());
+        for (int i = 0; i < n; ++i) {
+            if (ids[size_t(i)] < 0 || size_t(ids[size_t(i)]) >= fs.tokens.size()) continue;
+            const std::string& word = fs.tokens[size_t(ids[size_t(i)])];
+            std::string role = token_role(i, n);
+            if (!seen.emplace(role_key(word, role), int(m.vocab.tokens.size())).second) continue;
+            m.vocab.tokens.push_back(word);
+            m.vocab.roles.push_back(std::move(role));
+        }
+    }
     m.vocab.objects = fs.objects;
     m.vocab.relations = fs.relations;
     m.vocab.candidates = fs.candidates;
     // Separate streams: adding an object never moves a token's direction.
-    m.tokens = random_directions(int(fs.tokens.size()), d, stream_seed(seed, 0x746F6B656E73ull));   // (T, d)
+    m.tokens = random_directions(int(m.vocab.tokens.size()), d, stream_seed(seed, 0x746F6B656E73ull));   // (T, d)
     m.objects = random_directions(int(fs.objects.size()), d, stream_seed(seed, 0x6F626A656374ull)); // (O, d)
     m.mlp.W_up = Mat::Zero(0, d);                               // (0, d) until compiled or trained
     m.mlp.b_up = Vec::Zero(0);
@@ -98,15 +170,15 @@ Model make_embedding(const FactSet& fs, int d, uint64_t seed) {
     return m;
 }
 
-Vec embed_tokens(const Model& m, const std::vector<std::string>& toks, std::vector<std::string>* unknown) {
+Vec embed_tokens(const Model& m, const std::vector<std::string>& toks, std::vector<std::string>* unknown,
+                 std::vector<int>* rows) {
     Vec E = Vec::Zero(m.d());                                   // (d)
-    const std::vector<std::string>& vocab = m.vocab.tokens;
-    const Eigen::Index rows = std::min<Eigen::Index>(m.tokens.rows(), Eigen::Index(vocab.size()));
-    for (const std::string& t : toks) {
-        Eigen::Index id = -1;
-        for (Eigen::Index k = 0; k < rows; ++k)
-            if (vocab[size_t(k)] == t) { id = k; break; }
-        if (id < 0) { if (unknown) unknown->push_back(t); continue; }
+    if (rows) rows->clear();
+    const int n = int(toks.size());
+    for (int i = 0; i < n; ++i) {
+        const int id = token_row(m, toks[size_t(i)], token_role(i, n));
+        if (rows) rows->push_back(id);
+        if (id < 0) { if (unknown) unknown->push_back(toks[size_t(i)]); continue; }
         E += m.tokens.row(id).transpose();
     }
     return E;

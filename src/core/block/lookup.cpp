@@ -55,7 +55,8 @@ LookupResult lookup(const Model& m, std::string_view subject, const std::vector<
     LookupResult r;
     r.tokens = split_tokens(subject);
     r.subject = join_tokens(r.tokens);
-    Vec E = embed_tokens(m, r.tokens, &r.unknown_tokens);      // (d)
+    for (size_t i = 0; i < r.tokens.size(); ++i) r.roles.push_back(token_role(int(i), int(r.tokens.size())));
+    Vec E = embed_tokens(m, r.tokens, &r.unknown_tokens, &r.rows);   // (d)
     mlp_forward(m.mlp, E, r.trace, ablate);
     Vec logits = object_logits(m, r.trace.out);                 // (O)
     for (size_t rel = 0; rel < m.vocab.relations.size(); ++rel)
@@ -80,17 +81,17 @@ EvalResult evaluate(const Model& m, const FactSet& fs, const std::vector<unsigne
     std::vector<std::vector<int>> facts_of(fs.subjects.size());
     for (size_t f = 0; f < fs.fact_subject.size(); ++f) facts_of[size_t(fs.fact_subject[f])].push_back(int(f));
 
+    const std::vector<std::vector<int>> rows = subject_rows(m, fs);   // the words in their roles
+
     // Forward in chunks: one matrix product per chunk instead of a matvec per subject.
     const size_t chunk = 256;
     Mat X, H, OUT;
     for (size_t s0 = 0; s0 < fs.subjects.size(); s0 += chunk) {
         const size_t n = std::min(chunk, fs.subjects.size() - s0);
         X.setZero(d, Eigen::Index(n));                          // (d, n)
-        for (size_t j = 0; j < n; ++j) {
-            std::vector<std::string> toks;
-            for (int t : fs.subject_tokens[s0 + j]) toks.push_back(fs.tokens[size_t(t)]);
-            X.col(Eigen::Index(j)) = embed_tokens(m, toks);
-        }
+        for (size_t j = 0; j < n; ++j)
+            for (int t : rows[s0 + j])
+                if (t >= 0) X.col(Eigen::Index(j)) += m.tokens.row(t).transpose();   // as embed_tokens sums
         mlp_forward_batch(m.mlp, X, H, OUT, ablate);            // OUT (d, n)
         for (size_t j = 0; j < n; ++j) {
             Vec logits = object_logits(m, OUT.col(Eigen::Index(j)));

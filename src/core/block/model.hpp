@@ -1,8 +1,10 @@
 // model.hpp: a fact-storing model = named directions + one MLP block, and lookup.
 //
-//   tokens  (T, d)  one unit direction per subject token ("Michael", "Jordan")
+//   tokens  (T, d)  one unit direction per (word, role): "first name Michael",
+//                   "last name Jordan" are two rows, and so are the first-name
+//                   "Jordan" of Jordan Spieth and the last-name "Jordan"
 //   objects (O, d)  one unit direction per object ("basketball", "Chicago Bulls")
-//   E(subject) = Σ tokens[t] over the subject's tokens        (the video's E ≈ M + J)
+//   E(subject) = Σ tokens[(word_i, role_i)] over the subject's words  (the video's E ≈ M + J)
 //   answer(relation) = argmax over the relation's candidates o of objects[o] · out
 //   probability = softmax of those dot products over the candidates
 #pragma once
@@ -15,8 +17,11 @@
 
 namespace factlab {
 
+// A word's role is its place in the subject (see token_role): "only" for a
+// one-word name, else "first", "middle", "middle2", ..., "last".
 struct Vocab {
-    std::vector<std::string> tokens;                    // rows of Model::tokens
+    std::vector<std::string> tokens;                    // rows of Model::tokens: the word
+    std::vector<std::string> roles;                     // parallel to tokens: the word's role
     std::vector<std::string> objects;                   // rows of Model::objects
     std::vector<std::string> relations;
     std::vector<std::vector<int>> candidates;           // per relation: object ids
@@ -43,7 +48,23 @@ struct CompileOptions {
     Activation act = Activation::ReLU;
 };
 
-// Builds the directions for a fact set's vocabulary (shared by compile and train).
+// The role of the word at `position` (0-based) of a `count`-word subject:
+// count 1 -> "only"; else position 0 -> "first", count−1 -> "last", and the
+// k-th word in between (k = 1, 2, ...) -> "middle", "middle2", "middle3", ...
+// So "New York" is first New + last York, "New York City" first New + middle
+// York + last City, and "Jordan Michael" is not "Michael Jordan".
+std::string token_role(int position, int count);
+// "first name", "middle name", "2nd middle name", "last name", "one-word name".
+std::string role_label(const std::string& role);
+// "first name Michael": the row's role and word, as the views print it.
+std::string token_label(const Model& m, int row);
+// The row of (word, role) in m.tokens, or −1.
+int token_row(const Model& m, std::string_view word, std::string_view role);
+// Per subject of `fs`: the rows of its words in their roles (−1: not in the model).
+std::vector<std::vector<int>> subject_rows(const Model& m, const FactSet& fs);
+
+// Builds the directions for a fact set's vocabulary (shared by compile and train):
+// one row per (word, role) in the order the subjects first use them.
 Model make_embedding(const FactSet& fs, int d, uint64_t seed);
 
 // Compiled storage, as in the video: one AND neuron per subject. The neuron
@@ -51,9 +72,11 @@ Model make_embedding(const FactSet& fs, int d, uint64_t seed);
 // would make it a longer name (Michael B. Jordan ⊃ Michael Jordan) is.
 Model compile_model(const FactSet& fs, const CompileOptions& opt = {});
 
-// E for a list of token strings; unknown tokens are skipped and reported.
+// E of a subject given as its words in order (roles from their positions);
+// a (word, role) the model lacks is skipped and reported; `rows` gets each
+// word's row (−1 when skipped).
 Vec embed_tokens(const Model& m, const std::vector<std::string>& toks,
-                 std::vector<std::string>* unknown = nullptr);
+                 std::vector<std::string>* unknown = nullptr, std::vector<int>* rows = nullptr);
 
 struct RankedObject { int object; float logit, probability; };
 struct RelationAnswer {
@@ -63,6 +86,8 @@ struct RelationAnswer {
 struct LookupResult {
     std::string subject;
     std::vector<std::string> tokens, unknown_tokens;
+    std::vector<std::string> roles;                     // parallel to tokens (token_role)
+    std::vector<int> rows;                              // parallel to tokens: row in m.tokens, −1 unknown
     Trace trace;
     std::vector<RelationAnswer> answers;                // one per relation, in vocab order
 };

@@ -26,24 +26,29 @@ bool make_train_data(const Model& m, const FactSet& fs, TrainData* out, std::str
     TrainData& t = *out;
     t = TrainData{};
     const int d = m.d();
-    std::unordered_map<std::string, int> tok, rel, obj;
-    for (size_t i = 0; i < m.vocab.tokens.size(); ++i) tok.emplace(m.vocab.tokens[i], int(i));
+    std::unordered_map<std::string, int> rel, obj;
     for (size_t i = 0; i < m.vocab.relations.size(); ++i) rel.emplace(m.vocab.relations[i], int(i));
     for (size_t i = 0; i < m.vocab.objects.size(); ++i) obj.emplace(m.vocab.objects[i], int(i));
-    if (int(m.tokens.rows()) != int(m.vocab.tokens.size()) || int(m.objects.rows()) != int(m.vocab.objects.size()) ||
-        m.vocab.candidates.size() != m.vocab.relations.size()) {
+    if (int(m.tokens.rows()) != int(m.vocab.tokens.size()) || m.vocab.roles.size() != m.vocab.tokens.size() ||
+        int(m.objects.rows()) != int(m.vocab.objects.size()) || m.vocab.candidates.size() != m.vocab.relations.size()) {
         *err = "model vocabulary and direction tables disagree in size";
         return false;
     }
 
-    // X: one column per subject, the sum of its token directions (E ≈ M + J).
+    // X: one column per subject, the sum of its words' directions in their roles (E ≈ M + J).
     const int n = int(fs.subjects.size());
+    const std::vector<std::vector<int>> rows = subject_rows(m, fs);
     t.X.setZero(d, n);                                    // (d, n)
     for (int s = 0; s < n; ++s) {
-        for (int id : fs.subject_tokens[size_t(s)]) {
-            auto it = tok.find(fs.tokens[size_t(id)]);
-            if (it == tok.end()) { *err = "token '" + fs.tokens[size_t(id)] + "' is not in the model's vocabulary"; return false; }
-            t.X.col(s) += m.tokens.row(it->second).transpose();
+        const std::vector<int>& r = rows[size_t(s)];
+        for (size_t i = 0; i < r.size(); ++i) {
+            if (r[i] < 0) {
+                const std::string& word = fs.tokens[size_t(fs.subject_tokens[size_t(s)][i])];
+                *err = "'" + word + "' as a " + role_label(token_role(int(i), int(r.size()))) + " (in '" +
+                       fs.subjects[size_t(s)] + "') is not in the model's vocabulary";
+                return false;
+            }
+            t.X.col(s) += m.tokens.row(r[i]).transpose();
         }
     }
 

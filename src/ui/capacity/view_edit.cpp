@@ -8,7 +8,7 @@
 //                 C⁻¹ steers the change off others     subjects: collateral damage
 // Each cell shows whether the edit took, and accuracy on every other fact; a
 // selected cell shows before/after for the fact, its near misses (subjects
-// sharing a token) and every fact that flipped. The models themselves are not
+// sharing a word in the same role) and every fact that flipped. The models themselves are not
 // changed: Reset simply drops the edits.
 //
 // URL state: ed_subject, ed_relation, ed_object, ed_on (edits applied), ed_cell (0..3).
@@ -209,7 +209,7 @@ void draw_edit(App& a, const ViewCtx& ctx) {
         ImGui::TextDisabled("The subject's other facts");
         for (const FactChange& c : r.same_subject) change_line(c);
     }
-    ImGui::TextDisabled("Near misses (share a name token): %d", int(r.near_misses.size()));
+    ImGui::TextDisabled("Near misses (share a name in the same role): %d", int(r.near_misses.size()));
     for (size_t i = 0; i < r.near_misses.size() && i < 40; ++i) change_line(r.near_misses[i]);
     int flipped_other = 0;
     for (const FactChange& c : r.flipped) flipped_other += c.subject != subject;

@@ -400,6 +400,7 @@ std::vector<NamedDot> top_named(const Model& m, const Eigen::Ref<const Vec>& v, 
 std::string named_label(const Model& m, const NamedDot& n) {
     const auto& names = n.object ? m.vocab.objects : m.vocab.tokens;
     std::string s = n.id >= 0 && n.id < int(names.size()) ? names[n.id] : "?";
+    if (!n.object) s = token_label(m, n.id);   // "first name Michael": the direction is the word in its role
     return n.object ? s : "\"" + s + "\"";   // tokens quoted: "Michael" (a name part) vs basketball (an answer)
 }
 

@@ -2,7 +2,7 @@
 // Michael Jordan but not for Michael Phelps or Alexis Jordan.
 //
 // For the neuron n of the selected subject (W_up row w, bias b):
-//   x = E·u, y = E·v   u, v = the first- and last-name token directions
+//   x = E·u, y = E·v   u = "first name Michael", v = "last name Jordan" (role-bound rows)
 //   w·E = α·x + β·y + r, with (α, β) = G⁻¹ (w·u, w·v), G = [[u·u, u·v], [u·v, v·v]]
 // so for any E in span(u, v) the pre-activation is exactly α·x + β·y + b, and
 // the neuron fires in the half-plane α·x + β·y + b + r > 0 (shaded). The rest r
@@ -10,6 +10,9 @@
 // (Michael B. Jordan) its middle tokens are held at their constant value, and
 // points whose own r differs (drawn as diamonds) have their own boundary,
 // shown dashed on hover. Every number comes from the model's real dot products.
+// The dots are the names sharing a word with the subject: in the same role
+// they share a direction (Alexis Jordan at y ≈ 1); in another role they do not
+// (Jordan Spieth's first-name "Jordan" lands near y = 0).
 // State: "gate_bias" (the bias slider; absent = the compiled b_up of the neuron).
 #include <algorithm>
 #include <cmath>
@@ -32,16 +35,59 @@ struct GatePoint {
     bool selected;       // the subject being studied
 };
 
-int token_index(const Model& m, const std::string& t) {
-    for (int i = 0; i < int(m.vocab.tokens.size()); ++i)
-        if (m.vocab.tokens[i] == t) return i;
-    return -1;
-}
-
 bool shares_token(const std::vector<std::string>& a, const std::vector<std::string>& b) {
     for (const std::string& s : a)
         if (std::find(b.begin(), b.end(), s) != b.end()) return true;
     return false;
+}
+
+// For a name with no neuron of its own: the neuron to draw, and why. First a
+// subject with the same words in other places ("Jordan Michael" -> Michael
+// Jordan: the gate that tells them apart), else the subject sharing most of its
+// words in their roles (ties: the higher pre-activation), else the neuron it
+// excites most. Cached per (model, name): the shared-role count reads the
+// subject table once, (d × N) per known word.
+struct Stand_in { int neuron = -1; const char* why = ""; };
+Stand_in stand_in(App& a, const Model& m, const LookupResult& L, const ui::SubjectTable& T) {
+    static unsigned version = ~0u;
+    static std::string key;
+    static Stand_in cached;
+    if (version == a.model_version() && key == L.subject) return cached;
+    version = a.model_version();
+    key = L.subject;
+    Stand_in r;
+    std::vector<std::string> mine = L.tokens;
+    std::sort(mine.begin(), mine.end());
+    for (size_t j = 0; j < T.subjects.size() && r.neuron < 0 && mine.size() > 1; ++j) {
+        std::vector<std::string> theirs = split_tokens(T.subjects[j]);
+        std::sort(theirs.begin(), theirs.end());
+        if (theirs == mine) { r.neuron = ui::subject_neuron(m, T.subjects[j]); r.why = "the same words in other places"; }
+    }
+    if (r.neuron < 0 && T.E.cols() == Eigen::Index(T.subjects.size()) && T.E.rows() == m.d()) {
+        Eigen::VectorXi shared = Eigen::VectorXi::Zero(T.E.cols());      // (N) words shared in their roles
+        for (int row : L.rows) {
+            if (row < 0) continue;
+            Vec dots = T.E.transpose() * m.tokens.row(row).transpose();  // (N)
+            for (Eigen::Index j = 0; j < dots.size(); ++j) shared[j] += dots[j] > 0.5f ? 1 : 0;
+        }
+        int best = 0;
+        float best_pre = 0;
+        for (Eigen::Index j = 0; j < shared.size(); ++j) {
+            if (shared[j] == 0 || shared[j] < best) continue;
+            int n = ui::subject_neuron(m, T.subjects[size_t(j)]);
+            if (n < 0 || n >= L.trace.pre.size()) continue;
+            if (shared[j] > best || L.trace.pre[n] > best_pre) { best = shared[j]; best_pre = L.trace.pre[n]; r.neuron = n; }
+        }
+        if (r.neuron >= 0) r.why = "the name sharing most of its words in their roles";
+    }
+    if (r.neuron < 0 && L.trace.pre.size() > 0) {
+        Eigen::Index best = 0;
+        L.trace.pre.maxCoeff(&best);
+        r.neuron = int(best);
+        r.why = "the one it excites most";
+    }
+    cached = r;
+    return r;
 }
 
 // The shape says "fires or not" as well as the colour: filled = fires, hollow = silent;
@@ -74,31 +120,38 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     const int h = m.mlp.hidden();
     if (h == 0 || L.trace.pre.size() != h) { ui::Note("No model."); return; }
 
-    // The neuron: the subject's own, or (unknown name) the one it excites most.
+    // The neuron: the subject's own, or (unknown name) a stand-in (see stand_in).
     int n = ui::subject_neuron(m, L.subject);
     bool own = n >= 0;
-    if (!own) { Eigen::Index best = 0; L.trace.pre.maxCoeff(&best); n = int(best); }
+    const char* why = "";
+    if (!own) { Stand_in si = stand_in(a, m, L, T); n = si.neuron; why = si.why; }
+    if (n < 0 || n >= h) { ui::Note("No neuron to show."); return; }
     std::string owner = ui::neuron_label(m, n);
     std::vector<std::string> otoks = split_tokens(owner);
-    int tx = otoks.empty() ? -1 : token_index(m, otoks.front());
-    int ty = otoks.size() < 2 ? -1 : token_index(m, otoks.back());
+    const int nt = int(otoks.size());
+    int tx = nt < 2 ? -1 : token_row(m, otoks.front(), token_role(0, nt));
+    int ty = nt < 2 ? -1 : token_row(m, otoks.back(), token_role(nt - 1, nt));
+    const std::string xname = tx >= 0 ? token_label(m, tx) : "", yname = ty >= 0 ? token_label(m, ty) : "";
 
     const bool two_names = tx >= 0 && ty >= 0 && tx != ty;
     if (ctx.controls && two_names) {
-        char cap[400];
+        char cap[600];
         std::snprintf(cap, sizeof cap, "The neuron of %s asks: is \"%s\" in E AND is \"%s\" in E? It fires only in the "
-                      "shaded region. Each dot is a name sharing one of its tokens.", owner.c_str(),
-                      otoks.front().c_str(), otoks.back().c_str());
+                      "shaded region. Each dot is a name sharing a word with it; the same word in another role (a "
+                      "first name, not a last name) is another direction and adds about 0.", owner.c_str(),
+                      xname.c_str(), yname.c_str());
         ui::Caption(cap);
     }
     if (!own) {
-        char buf[300];
-        std::snprintf(buf, sizeof buf, "\"%s\" has no neuron of its own. Shown: the neuron of %s, the one it excites most.",
-                      L.subject.c_str(), owner.c_str());
+        char buf[400];
+        const float pre = L.trace.pre[n];
+        std::snprintf(buf, sizeof buf, "\"%s\" has no neuron of its own. Shown: the neuron of %s, %s "
+                      "(W_up\xC2\xB7" "E + b_up = %+.2f: %s).", L.subject.c_str(), owner.c_str(), why, pre,
+                      pre > 0 ? "it fires" : "silent");
         ui::Note("%s", buf);
     }
     if (!two_names) {
-        ui::Note("%s is a one-token name: its neuron asks a single question, so there is no AND to draw. "
+        ui::Note("%s is a one-word name: its neuron asks a single question, so there is no AND to draw. "
                  "Pick a name with two or more tokens (Michael Jordan) to see the gate.", owner.c_str());
         if (ctx.controls && a.facts.subject_id("Michael Jordan") >= 0 && ImGui::Button("Show Michael Jordan"))
             ui::set_subject(a, "Michael Jordan");
@@ -139,7 +192,8 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     // The bias: the slider's value, or the compiled one.
     const float b0 = m.mlp.b_up[n];
     float bias = float(a.state.get_float("gate_bias", b0, b0 - 10, b0 + 10));
-    std::vector<std::string> middle(otoks.begin() + 1, otoks.end() - 1);
+    std::vector<std::string> middle;   // the owner's middle names, in their roles
+    for (int i = 1; i + 1 < nt; ++i) middle.push_back(role_label(token_role(i, nt)) + " \"" + otoks[size_t(i)] + "\"");
     if (ctx.controls) {
         float fs = ImGui::GetFontSize();
         bool narrow = ui::Narrow(ctx);
@@ -165,7 +219,7 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
         ImGui::PopTextWrapPos();
         if (!middle.empty()) {
             std::string mids;
-            for (const std::string& t : middle) mids += (mids.empty() ? "\"" : ", \"") + t + "\"";
+            for (const std::string& t : middle) mids += (mids.empty() ? "" : ", ") + t;
             ui::Note("(b_up %+.2f; %s adds %+.2f, held at its value for %s)", bias, mids.c_str(), rest_owner, owner.c_str());
         } else if (std::fabs(rest_owner) > 0.05f) {
             ui::Note("(b_up %+.2f, plus %+.2f from the row's other directions.)", bias, rest_owner);
@@ -178,7 +232,7 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
         xmin = std::min(xmin, p.x - 0.2f); xmax = std::max(xmax, p.x + 0.3f);
         ymin = std::min(ymin, p.y - 0.2f); ymax = std::max(ymax, p.y + 0.3f);
     }
-    std::string xl = "x = E\xC2\xB7\"" + otoks.front() + "\"", yl = "y = E\xC2\xB7\"" + otoks.back() + "\"";
+    std::string xl = "x = E\xC2\xB7\"" + xname + "\"", yl = "y = E\xC2\xB7\"" + yname + "\"";
     float W = ImGui::GetContentRegionAvail().x;
     float legend_h = ImGui::GetTextLineHeightWithSpacing() * (ui::Narrow(ctx) ? 2.2f : 1.2f);
     // Plots only (an embed without controls) in a short iframe: the plot gets the room, not the table.

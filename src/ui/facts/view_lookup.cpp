@@ -30,14 +30,20 @@ void draw_tokens(App& a, const LookupResult& L) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("E =");
     ImU32 known_bg = theme::with_alpha(theme::positive(), 0.25f), unknown_bg = theme::with_alpha(theme::negative(), 0.25f);
+    const Model& m = a.model();
     for (size_t i = 0; i < L.tokens.size(); ++i) {
         const std::string& t = L.tokens[i];
-        bool unknown = std::find(L.unknown_tokens.begin(), L.unknown_tokens.end(), t) != L.unknown_tokens.end();
+        const std::string role = i < L.roles.size() ? role_label(L.roles[i]) : std::string();
+        bool unknown = i >= L.rows.size() || L.rows[i] < 0;
+        bool other_role = unknown && std::find(m.vocab.tokens.begin(), m.vocab.tokens.end(), t) != m.vocab.tokens.end();
         if (i > 0) { f.next(ImGui::CalcTextSize("+").x); ImGui::TextUnformatted("+"); }
-        std::string label = unknown ? t + " (unknown)" : t;
+        std::string label = role + " " + t + (unknown ? " (unknown)" : "");
         f.chip(label.c_str(), unknown ? unknown_bg : known_bg, theme::text(),
-               unknown ? "Not a token of any subject in the fact set: it has no direction, so it adds nothing to E."
-                       : "A token direction: a unit vector in the residual space. E is the sum of the subject's token directions.");
+               other_role ? "The fact set has this word only in another place of a name: a direction is bound to its "
+                            "role (first, middle, last), so this one has none and adds nothing to E."
+               : unknown ? "Not a word of any subject in the fact set: it has no direction, so it adds nothing to E."
+                         : "A token direction, bound to its place in the name: a unit vector in the residual space. "
+                           "E is the sum of the subject's token directions.");
     }
     if (L.tokens.empty()) { f.next(ImGui::CalcTextSize("0").x); ImGui::TextUnformatted("0"); }
 }

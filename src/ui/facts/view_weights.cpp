@@ -53,7 +53,7 @@ void draw_one(App& a, WeightsView& V, bool is_up, bool named, ImVec2 size, int n
         st.highlight_row = neuron;
         st.row_name = neuron_name;
         st.col_name = [&m, named](int j) {
-            return named ? "token \"" + (j < int(m.vocab.tokens.size()) ? m.vocab.tokens[j] : std::string("?")) + "\""
+            return named ? "token \"" + token_label(m, j) + "\""
                          : "residual dimension " + std::to_string(j);
         };
         st.value_name = named ? "row \xC2\xB7 token" : "W_up[row, col]";
