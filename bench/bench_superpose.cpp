@@ -8,8 +8,10 @@
 //                 SSE2 chosen at run time natively; SIMD128 in wasm)
 //   full step     Superposer::step(): the SIMD pass + gradient assembly + Adam
 //   stats pass    Superposer::compute_stats() (Gram tiles + histogram, no gradient)
+//   threads       the full step split into 1 and T shares on as many threads, timed
+//                 alternately in the same run: speed-up and per-core efficiency
 //
-// factlab-bench [--n N] [--d D] [--reps K] [--steps S] [--quick] [--no-naive]
+// factlab-bench [--n N] [--d D] [--reps K] [--steps S] [--threads T] [--quick] [--no-naive]
 // No time is asserted; the numbers go to bench/README.md.
 #include <algorithm>
 #include <chrono>
@@ -19,6 +21,7 @@
 #include <cstring>
 #include <string>
 #include <vector>
+#include "core/parallel.hpp"
 #include "core/rng.hpp"
 #include "core/superpose/superpose.hpp"
 
@@ -126,7 +129,7 @@ double estimate_pass(spk::PairBuffers* pb, const spk::LossParams& lp, int every,
 }  // namespace
 
 int main(int argc, char** argv) {
-    int n = 10000, d = 100, reps = 3, steps = 250;
+    int n = 10000, d = 100, reps = 3, steps = 250, threads = hardware_threads();
     bool naive = true;
     for (int a = 1; a < argc; ++a) {
         const std::string s = argv[a];
@@ -138,18 +141,22 @@ int main(int argc, char** argv) {
         else if (s == "--d") next(&d);
         else if (s == "--reps") next(&reps);
         else if (s == "--steps") next(&steps);
+        else if (s == "--threads") next(&threads);
         else if (s == "--quick") { n = 2000; reps = 1; }
         else if (s == "--no-naive") naive = false;
-        else { std::fprintf(stderr, "usage: factlab-bench [--n N] [--d D] [--reps K] [--steps S] [--quick] [--no-naive]\n"); return 2; }
+        else { std::fprintf(stderr, "usage: factlab-bench [--n N] [--d D] [--reps K] [--steps S] [--threads T] [--quick] [--no-naive]\n"); return 2; }
     }
-    if (n < 2 || d < 2 || reps < 1 || n > 200000 || d > 4096) { std::fprintf(stderr, "bad sizes\n"); return 2; }
+    if (n < 2 || d < 2 || reps < 1 || n > 200000 || d > 4096 || threads < 1 || threads > 64) {
+        std::fprintf(stderr, "bad sizes\n");
+        return 2;
+    }
 
     const spk::KernelImpl& simd = spk::kernel_impl(spk::KernelKind::simd);
     const spk::KernelImpl& eig = spk::kernel_impl(spk::KernelKind::eigen);
     float sink = 0.f;
     double peak = 0;                                          // the best of 300 short runs
     for (int r = 0; r < 300 && simd.peak_gflops; ++r) peak = std::max(peak, simd.peak_gflops(0.002, &sink));
-    std::printf("superpose bench: N = %d, d = %d, one thread, SIMD kernel: %s\n", n, d, simd.name);
+    std::printf("superpose bench: N = %d, d = %d, one thread (threads at the end), SIMD kernel: %s\n", n, d, simd.name);
     std::printf("measured multiply-add peak (%s, independent accumulators in registers, best of 300 x 2 ms): %.1f GFLOP/s\n\n",
                 simd.name, peak);
 
@@ -257,6 +264,35 @@ int main(int argc, char** argv) {
                 reps, every);
     std::printf("%d steps of the video's run: %.1f s from wall, %.1f s from est (%.3f s/step)\n", steps,
                 full.wall * steps, full.est * steps, full.est);
+    // Threads: the same step as 1 share and as T shares, alternately, best of reps + 1 each.
+    const int T = hardware_threads() > 1 ? std::max(2, threads) : threads;
+    if (T > 1) {
+        Superposer s1, sT;
+        SuperposeConfig c1 = cfg, cT = cfg;
+        c1.threads = 1;
+        cT.threads = T;
+        if (!s1.reset(c1, &err) || !sT.reset(cT, &err)) { std::fprintf(stderr, "%s\n", err.c_str()); return 1; }
+        double w1 = 1e30, wT = 1e30, cpu1 = 0, cpuT = 0;
+        for (int r = 0; r < reps + 2; ++r) {                  // the first round touches fresh memory
+            const Clock a;
+            if (!s1.step()) return 1;
+            const double wa = a.wall_s(), ca = a.cpu_s();
+            const Clock b;
+            if (!sT.step()) return 1;
+            const double wb = b.wall_s(), cb = b.cpu_s();
+            if (r == 0) continue;
+            if (wa < w1) { w1 = wa; cpu1 = ca; }
+            if (wb < wT) { wT = wb; cpuT = cb; }
+        }
+        const double speedup = w1 / wT;
+        std::printf("\nthreads (full step, %d x %d, best of %d, alternating in this run; %d cores reported):\n", n, d,
+                    reps + 1, hardware_threads());
+        std::printf("  1 thread   %.4f s/step (CPU %.4f s)\n", w1, cpu1);
+        std::printf("  %d threads  %.4f s/step (CPU %.4f s)\n", T, wT, cpuT);
+        std::printf("  speed-up %.2fx, per-core efficiency %.0f%% (speed-up / %d)\n", speedup, 100.0 * speedup / T, T);
+    } else {
+        std::printf("\nthreads: one core here (wasm starts no threads; the page splits steps over Web Workers)\n");
+    }
 #ifdef __wasm__
     std::printf("wasm heap after the %d x %d run (before the comparison kernels): %.1f MB; at the end %.1f MB\n", n, d,
                 heap_run / 1048576.0, double(__builtin_wasm_memory_size(0)) * 65536.0 / 1048576.0);

@@ -2,6 +2,7 @@
 //
 //   factlab-cli superpose --n 10000 --d 100 --json                 the video's run (250 steps)
 //   factlab-cli superpose --loss exp --out v.npy                   aimed at the worst pair (3000 steps)
+//   factlab-cli superpose --threads 1                              one core (default: all of them)
 //
 // Prints the statistics of the final vectors (readable, or one JSON object with --json);
 // --out writes them as float32 .npy (N, d). scripts/check_superpose.py recomputes the
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include "cli/cli.hpp"
 #include "core/io.hpp"
+#include "core/parallel.hpp"
 #include "core/superpose/superpose.hpp"
 
 namespace factlab::cli {
@@ -24,7 +26,7 @@ double num_or_null(double x) { return x; }   // nlohmann writes NaN as null
 
 int run_superpose(const Args& a) {
     SuperposeConfig c;
-    long long n = 0, d = 0, steps = 0, seed = 0, every = 0;
+    long long n = 0, d = 0, steps = 0, seed = 0, every = 0, threads = 0;
     double lr = 0, t0 = 0, t1 = 0, lr_end = 0, polish = 0, tp = 0;
     bool bad = false;
     const std::string loss_name = flag_value(a, "--loss", "video", &bad);
@@ -35,6 +37,7 @@ int run_superpose(const Args& a) {
         !int_flag(a, "--steps", is_exp ? 3000 : 250, 0, 10000000, &steps) ||
         !int_flag(a, "--seed", 1, 0, (1ll << 62), &seed) ||
         !int_flag(a, "--progress", 0, 0, 10000000, &every) ||
+        !int_flag(a, "--threads", hardware_threads(), 1, 64, &threads) ||
         !float_flag(a, "--lr", is_exp ? 0.01 : 0.01, 1e-9, 10, &lr) ||
         !float_flag(a, "--t-start", c.t_start, 1e-3, 1e5, &t0) || !float_flag(a, "--t-end", c.t_end, 1e-3, 1e5, &t1) ||
         !float_flag(a, "--lr-end", c.lr_end_ratio, 1e-6, 1, &lr_end) ||
@@ -50,7 +53,7 @@ int run_superpose(const Args& a) {
     const bool as_json = has_flag(a, "--json");
     const std::vector<std::string> extra =
         positionals(a, {"--loss", "--n", "--d", "--steps", "--seed", "--progress", "--lr", "--t-start", "--t-end",
-                        "--lr-end", "--polish", "--t-polish", "--kernel", "--out", "--init"});
+                        "--lr-end", "--polish", "--t-polish", "--kernel", "--out", "--init", "--threads"});
     if (!extra.empty()) return fail("superpose takes no positional arguments, got '" + extra[0] + "'");
 
     c.n = int(n);
@@ -58,6 +61,7 @@ int run_superpose(const Args& a) {
     c.steps = int(steps);
     c.seed = uint64_t(seed);
     c.lr = float(lr);
+    c.threads = int(threads);
     c.t_start = float(t0);
     c.t_end = float(t1);
     c.lr_end_ratio = float(lr_end);
@@ -124,6 +128,7 @@ int run_superpose(const Args& a) {
         j["lr"] = c.lr;
         j["seed"] = c.seed;
         j["kernel"] = sp.kernel_name();
+        j["threads"] = c.threads;
         j["peak_bytes_estimate"] = sp.bytes();
         if (is_exp) {
             j["t"] = {c.t_start, c.t_end, c.t_polish};
@@ -133,8 +138,8 @@ int run_superpose(const Args& a) {
         std::printf("%s\n", j.dump().c_str());
         return 0;
     }
-    std::printf("%d vectors in %d dimensions, %s loss, %d steps, kernel %s\n", c.n, c.d, superpose_loss_name(c.loss),
-                c.steps, sp.kernel_name());
+    std::printf("%d vectors in %d dimensions, %s loss, %d steps, kernel %s, %d thread%s\n", c.n, c.d,
+                superpose_loss_name(c.loss), c.steps, sp.kernel_name(), c.threads, c.threads == 1 ? "" : "s");
     std::printf("time            %.2f s (%.4f s/step), statistics %.2f s\n", seconds, per_step, st.seconds);
     if (!sp.loss_history().empty())
         std::printf("loss            %.6g -> %.6g\n", double(sp.loss_history().front()), st.loss);
@@ -155,7 +160,7 @@ int run_superpose(const Args& a) {
 const Command reg{"superpose",
                   "superpose [--n N] [--d D] [--steps S] [--loss video|exp] [--lr X] [--seed K] [--t-start T] "
                   "[--t-end T] [--lr-end R] [--polish SHARE] [--t-polish T] [--kernel simd|eigen] [--progress K] "
-                  "[--init vectors.npy] [--out vectors.npy] [--json]",
+                  "[--threads N] [--init vectors.npy] [--out vectors.npy] [--json]",
                   run_superpose};
 
 }  // namespace

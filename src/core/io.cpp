@@ -3,6 +3,8 @@
 // Everything here reads files a user may hand us, so nothing throws (the wasm
 // build has no exceptions): JSON is parsed with allow_exceptions = false and
 // dumped with invalid UTF-8 replaced, and every shape is checked before use.
+// Files go through standard C++ only (<cstdio>, std::filesystem with error_code
+// overloads, which never throw), no POSIX calls, so the core builds anywhere.
 #include "core/io.hpp"
 
 #include <cerrno>
@@ -10,10 +12,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <system_error>
 #include <unordered_map>
 #include <nlohmann/json.hpp>
-#include <sys/stat.h>
-#include <sys/types.h>
 
 namespace factlab {
 
@@ -117,6 +119,8 @@ bool npy_decode(const std::string& bytes, Eigen::MatrixXf* out, std::string* err
     if (hlen > bytes.size() - offset) return set_err(err, "truncated .npy header");
     std::string header = bytes.substr(offset, hlen);
 
+    // The header is a Python dict literal with exactly the keys descr, fortran_order and
+    // shape, each once, then only the spaces and newline that pad it.
     std::string descr;
     bool fortran = false, have_descr = false, have_order = false, have_shape = false;
     std::vector<int64_t> shape;
@@ -125,6 +129,9 @@ bool npy_decode(const std::string& bytes, Eigen::MatrixXf* out, std::string* err
     while (!rd.eat('}')) {
         std::string key;
         if (!rd.str(&key) || !rd.eat(':')) return set_err(err, "bad .npy header");
+        const bool again = (key == "descr" && have_descr) || (key == "fortran_order" && have_order) ||
+                           (key == "shape" && have_shape);
+        if (again) return set_err(err, "bad .npy header (key '" + key + "' appears twice)");
         if (key == "descr") {
             if (!rd.str(&descr)) return set_err(err, "bad .npy header (descr)");
             have_descr = true;
@@ -145,6 +152,9 @@ bool npy_decode(const std::string& bytes, Eigen::MatrixXf* out, std::string* err
         } else return set_err(err, "bad .npy header (unknown key '" + key.substr(0, 20) + "')");
         if (!rd.eat(',')) { if (!rd.eat('}')) return set_err(err, "bad .npy header"); break; }
     }
+    for (size_t k = rd.i; k < header.size(); ++k)
+        if (header[k] != ' ' && header[k] != '\n' && header[k] != '\r' && header[k] != '\t' && header[k] != '\0')
+            return set_err(err, "bad .npy header (text after the dict)");
     if (!have_descr || !have_order || !have_shape) return set_err(err, "bad .npy header (missing descr, fortran_order or shape)");
     if (descr != "<f4") return set_err(err, "dtype '" + descr.substr(0, 20) + "' is not little-endian float32 ('<f4')");
     if (shape.empty() || shape.size() > 2) return set_err(err, "expected a 1-D or 2-D array, found " + std::to_string(shape.size()) + "-D");
@@ -156,6 +166,8 @@ bool npy_decode(const std::string& bytes, Eigen::MatrixXf* out, std::string* err
     if (uint64_t(rows) * uint64_t(cols) * 4 != data)
         return set_err(err, "expected " + std::to_string(uint64_t(rows) * uint64_t(cols) * 4) + " bytes of data, found " +
                                 std::to_string(data));
+    if (rows > INT32_MAX || cols > INT32_MAX)                               // Eigen's index is 32-bit in wasm
+        return set_err(err, "the shape (" + std::to_string(rows) + ", " + std::to_string(cols) + ") is too large");
     Eigen::MatrixXf m(rows, cols);
     const unsigned char* p = b + offset + hlen;
     for (int64_t k = 0; k < rows * cols; ++k, p += 4) {
@@ -217,14 +229,10 @@ namespace {
 
 bool make_dirs(const std::string& dir, std::string* err) {
     if (dir.empty()) return set_err(err, "empty folder name");
-    for (size_t i = 1; i <= dir.size(); ++i) {
-        if (i < dir.size() && dir[i] != '/') continue;
-        std::string part = dir.substr(0, i);
-        if (::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST)
-            return set_err(err, part + ": cannot create folder (" + std::strerror(errno) + ")");
-    }
-    struct stat st;
-    if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return set_err(err, dir + ": not a folder");
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return set_err(err, dir + ": cannot create folder (" + ec.message() + ")");
+    if (!std::filesystem::is_directory(dir, ec)) return set_err(err, dir + ": not a folder");
     return true;
 }
 

@@ -109,6 +109,26 @@ TEST_CASE("io: malformed .npy files are rejected with a reason, never a crash") 
     rejects(npy_with_header("{'descr': '<f4', 'fortran_order': Maybe, 'shape': (2,), }", 8), "fortran_order");
     rejects(npy_with_header("[1, 2, 3]", 8), "no dict");
     rejects(std::string("\x93NUMPY\x07\x00\x10\x00", 10), "version");
+    // Each key once, nothing after the dict (NumPy's own reader would take the last
+    // 'shape'; a file that says two things is refused instead).
+    rejects(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'shape': (1,), }", 8), "'shape' appears twice");
+    rejects(npy_with_header("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", 8), "'descr' appears twice");
+    rejects(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'fortran_order': True, 'shape': (2,), }", 8), "appears twice");
+    rejects(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), } junk", 8), "text after the dict");
+    rejects(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }}", 8), "text after the dict");
+    rejects(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': 1}", 8), "unknown key");
+    rejects(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (-2,), }", 8), "shape");
+    rejects(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2,,), }", 8), "shape");
+    rejects(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2 3), }", 24), "shape");
+    rejects(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 0), }", 0), "too large");
+    rejects(npy_with_header("{'descr': '<f4' 'fortran_order': False, 'shape': (2,), }", 8), "bad .npy header");
+    rejects(npy_with_header("{'descr: '<f4', 'fortran_order': False, 'shape': (2,), }", 8), "bad .npy header");
+    {   // the first of two keys must not leave a half-read result behind
+        Mat keep = sample(2, 2, 1);
+        back = keep;
+        CHECK_FALSE(npy_decode(npy_with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'shape': (2,), }", 8), &back, &err));
+        CHECK(back == keep);
+    }
 
     // Every truncation and many random corruptions of a good file.
     std::string good = npy_encode(sample(4, 3, 3));

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 #include "core/superpose/bounds.hpp"
@@ -55,7 +56,127 @@ double reference_loss(const RowMatrixXf& V, const spk::LossParams& lp) {
 // (n, d) pairs covering odd sizes, tile edges, d not a multiple of any SIMD width.
 const int kSizes[][2] = {{7, 3}, {65, 17}, {130, 33}, {257, 100}, {400, 20}, {97, 16}};
 
+// Sparse inputs: near-orthogonal scaled basis rows (v_i = a e_{i mod d} + noise) put every
+// off-diagonal |G| in the video loss's dead zone except rows i and i + d, which share a
+// direction; the tiles become sparse and the SIMD kernels take their sparse update.
+RowMatrixXf sparse_rows(int n, int d, uint64_t seed, float a = 1.02f, float noise = 1e-4f) {
+    Rng rng(seed);
+    RowMatrixXf V = RowMatrixXf::Zero(n, d);               // (N, d)
+    for (int i = 0; i < n; ++i) {
+        for (int k = 0; k < d; ++k) V(i, k) = noise * float(rng.normal());
+        V(i, i % d) += (i / d % 2 ? -a : a) * (1.f + 0.01f * float(i % 7));
+    }
+    return V;
+}
+
+// No video weight may sit within float rounding of the relu's kink (the sign would flip).
+double video_kink_margin(const RowMatrixXf& V, float thr) {
+    const RowMatrixXd Vd = V.cast<double>();
+    const RowMatrixXd G = Vd * Vd.transpose();               // (N, N)
+    double m = 1.0;
+    for (int i = 0; i < G.rows(); ++i)
+        for (int j = 0; j < G.cols(); ++j) m = std::min(m, std::fabs(std::fabs(G(i, j) - (i == j)) - thr));
+    return m;
+}
+
+// Row by row, coordinate by coordinate: |g - g_ref| within the float error of the sum
+// g_ic = sum_j w_ij v_jc (terms <= nnz, each rounded: (terms + 2) 2^-24 sum_j |w_ij v_jc|)
+// plus the weights' own error through G's rounding (d 2^-24 |v_i| |v_j| per entry; the
+// video diagonal weight 4 N (G_ii - 1) amplifies it by 4 N). Returns the rows outside.
+int rows_outside_float_bound(const RowMatrixXf& g, const RowMatrixXf& V, const spk::LossParams& lp) {
+    const int n = int(V.rows()), d = int(V.cols());
+    const RowMatrixXd Vd = V.cast<double>();
+    const RowMatrixXd G = Vd * Vd.transpose();               // (N, N)
+    RowMatrixXd gref;
+    spk::GradSums s;
+    spk::pairs_grad_reference(&gref, &s, V, lp);
+    const double u = std::ldexp(1.0, -24);
+    int bad = 0;
+    for (int i = 0; i < n; ++i) {
+        RowMatrixXd absw(1, n), werr(1, n);                   // |w_ij| and a bound on its float error
+        for (int j = 0; j < n; ++j) {
+            const double gij = G(i, j), dG = d * u * Vd.row(i).norm() * Vd.row(j).norm();
+            if (lp.kind == spk::LossKind::video) {
+                const double x = i == j ? gij - 1.0 : gij;
+                absw(0, j) = (std::fabs(x) > lp.thr ? 2.0 : 0.0) + (i == j ? 4.0 * lp.n_weight * std::fabs(x) : 0.0);
+                werr(0, j) = i == j ? 4.0 * lp.n_weight * dG : 0.0;
+            } else {
+                // w = 2 g e, e = exp(t g^2 - shift): dw/dG = e (2 + 4 t g^2); the argument's own
+                // rounding (terms ~ t g^2 + shift) and the polynomial exp add ~ 8 u relative.
+                const double arg = double(lp.t) * gij * gij - lp.shift;
+                const double e = i != j && arg > -30 ? std::exp(arg) : 0.0;
+                absw(0, j) = 2.0 * std::fabs(gij) * e;
+                werr(0, j) = e * (2.0 + 4.0 * lp.t * gij * gij) * dG +
+                             absw(0, j) * 8.0 * u * (1.0 + lp.t * gij * gij + std::fabs(lp.shift));
+            }
+        }
+        const double nnz = double((absw.array() > 0).count());
+        bool row_bad = false;
+        for (int c = 0; c < d && !row_bad; ++c) {
+            double sum_abs = 0, wt_err = 0;
+            for (int j = 0; j < n; ++j) {
+                sum_abs += absw(0, j) * std::fabs(Vd(j, c));
+                wt_err += werr(0, j) * std::fabs(Vd(j, c));
+            }
+            const double tol = (nnz + 2) * u * sum_abs + wt_err + 1e-30;
+            if (std::fabs(double(g(i, c)) - gref(i, c)) > tol) {
+                row_bad = true;
+                MESSAGE("row " << i << " col " << c << ": kernel " << g(i, c) << " reference " << gref(i, c)
+                               << " bound " << tol);
+            }
+        }
+        bad += row_bad;
+    }
+    return bad;
+}
+
 }  // namespace
+
+TEST_CASE("superpose kernels: sparse and diagonal tiles, every row within float rounding of the reference") {
+    // The reproduction (40 rows of 1.02 e_i + 1e-4 noise in d = 100: only the
+    // diagonal weights are nonzero) and sparse tiles across tile edges of every kernel
+    // (tile_rows 48, 64, 96, 192; odd N, d not a multiple of a SIMD width).
+    struct Case { int n, d; float a, noise; };
+    const Case cases[] = {{40, 100, 1.02f, 1e-4f}, {97, 33, 1.02f, 1e-4f}, {193, 100, 1.03f, 1e-4f},
+                          {65, 17, 0.97f, 2e-4f},  {250, 61, 1.02f, 1e-4f}, {7, 3, 1.05f, 1e-4f}};
+    for (const Case& cs : cases) {
+        const RowMatrixXf V = sparse_rows(cs.n, cs.d, 101 + cs.n, cs.a, cs.noise);
+        const spk::LossParams lp = video_params(cs.n);
+        REQUIRE(video_kink_margin(V, lp.thr) > 1e-4);
+        for (const spk::KernelImpl* ki : spk::kernel_impls()) {
+            const std::string kname = ki->name;
+            CAPTURE(cs.n); CAPTURE(cs.d); CAPTURE(kname);
+            spk::PairBuffers pb;
+            pb.setup(*ki, V);
+            RowMatrixXf g;                                   // (N, d)
+            spk::GradSums s;
+            pb.grad_pass(lp, &s, &g);
+            CHECK(rows_outside_float_bound(g, V, lp) == 0);
+        }
+    }
+}
+
+TEST_CASE("superpose kernels: sparse exp tiles (large t), every row within float rounding of the reference") {
+    // A few close pairs (rows i and i + d) carry all the weight above e^-30 of the worst.
+    for (auto sz : {std::pair<int, int>{97, 33}, {193, 100}, {250, 61}}) {
+        const RowMatrixXf V = sparse_rows(sz.first, sz.second, 7 + sz.first, 1.f, 3e-2f);
+        spk::GradSums probe;
+        RowMatrixXd g0;
+        spk::pairs_grad_reference(&g0, &probe, V, exp_params(1.f, 0.f));
+        const float t = 50.f;
+        const spk::LossParams lp = exp_params(t, t * probe.max_c2);
+        for (const spk::KernelImpl* ki : spk::kernel_impls()) {
+            const std::string kname = ki->name;
+            CAPTURE(sz.first); CAPTURE(kname);
+            spk::PairBuffers pb;
+            pb.setup(*ki, V);
+            RowMatrixXf g;
+            spk::GradSums s;
+            pb.grad_pass(lp, &s, &g);
+            CHECK(rows_outside_float_bound(g, V, lp) == 0);
+        }
+    }
+}
 
 TEST_CASE("superpose kernels match the reference gradient and loss (video loss)") {
     for (auto sz : kSizes) {
@@ -65,10 +186,10 @@ TEST_CASE("superpose kernels match the reference gradient and loss (video loss)"
         RowMatrixXd gref;                                            // (N, d)
         spk::GradSums sref;
         spk::pairs_grad_reference(&gref, &sref, V, lp);
-        for (spk::KernelKind kind : {spk::KernelKind::eigen, spk::KernelKind::simd}) {
-            CAPTURE(n); CAPTURE(d); const std::string kname = spk::kernel_impl(kind).name; CAPTURE(kname);
+        for (const spk::KernelImpl* ki : spk::kernel_impls()) {
+            CAPTURE(n); CAPTURE(d); const std::string kname = ki->name; CAPTURE(kname);
             spk::PairBuffers pb;
-            pb.setup(spk::kernel_impl(kind), V);
+            pb.setup(*ki, V);
             RowMatrixXf g;                                           // (N, d)
             spk::GradSums s;
             pb.grad_pass(lp, &s, &g);
@@ -103,10 +224,10 @@ TEST_CASE("superpose kernels match the reference gradient and loss (exp loss)") 
             RowMatrixXd gref;
             spk::GradSums sref;
             spk::pairs_grad_reference(&gref, &sref, V, lp);
-            for (spk::KernelKind kind : {spk::KernelKind::eigen, spk::KernelKind::simd}) {
-                CAPTURE(n); CAPTURE(d); const std::string kname = spk::kernel_impl(kind).name; CAPTURE(kname);
+            for (const spk::KernelImpl* ki : spk::kernel_impls()) {
+                CAPTURE(n); CAPTURE(d); const std::string kname = ki->name; CAPTURE(kname);
                 spk::PairBuffers pb;
-                pb.setup(spk::kernel_impl(kind), V);
+                pb.setup(*ki, V);
                 RowMatrixXf g;
                 spk::GradSums s;
                 pb.grad_pass(lp, &s, &g);
@@ -197,10 +318,10 @@ TEST_CASE("statistics match a brute-force count") {
         const spk::LossParams lp = video_params(n);
         spk::StatsSums ref;
         spk::pairs_stats_reference(&ref, V, lp);
-        for (spk::KernelKind kind : {spk::KernelKind::eigen, spk::KernelKind::simd}) {
-            CAPTURE(n); CAPTURE(d); const std::string kname = spk::kernel_impl(kind).name; CAPTURE(kname);
+        for (const spk::KernelImpl* ki : spk::kernel_impls()) {
+            CAPTURE(n); CAPTURE(d); const std::string kname = ki->name; CAPTURE(kname);
             spk::PairBuffers pb;
-            pb.setup(spk::kernel_impl(kind), V);
+            pb.setup(*ki, V);
             spk::StatsSums s;
             pb.stats_pass(lp, &s);
             CHECK(s.pairs == uint64_t(n) * (n - 1) / 2);
@@ -430,4 +551,204 @@ TEST_CASE("Superposer: the exp schedule, main phase then polish") {
     CHECK_FALSE(sp.reset(c, &err));
     c.t_polish = NAN;
     CHECK_FALSE(sp.reset(c, &err));
+}
+
+// ---- one step split into shares -------------------------------------------------------
+namespace {
+
+bool bits_equal(const RowMatrixXf& a, const RowMatrixXf& b) {
+    return a.rows() == b.rows() && a.cols() == b.cols() &&
+           std::memcmp(a.data(), b.data(), size_t(a.size()) * sizeof(float)) == 0;
+}
+
+// The partials of K shares computed apart (as workers would), summed in order.
+SharePartial shares_summed(const RowMatrixXf& V, spk::KernelKind kind, const spk::LossParams& lp, int K) {
+    SuperposeShare w;
+    std::string err;
+    REQUIRE(w.setup(int(V.rows()), int(V.cols()), kind, &err));
+    REQUIRE(w.set_vectors(V.data(), int(V.cols())));
+    const std::vector<ShareRange> plan = plan_shares(w.tiles(), K);
+    SharePartial sum;
+    for (int k = 0; k < K; ++k) {
+        SharePartial part;
+        w.compute(lp, plan[size_t(k)], &part);
+        if (k == 0) sum = part;
+        else add_partial(&sum, part);
+    }
+    return sum;
+}
+
+}  // namespace
+
+TEST_CASE("shares: every tile once, in order, balanced; K beyond the tiles leaves shares empty") {
+    for (const spk::KernelImpl* ki : spk::kernel_impls()) {
+        for (int n : {2, 7, 97, 1000, 2501}) {
+            const std::vector<PairTile> tiles = superpose_tiles(n, *ki);
+            double total = 0, biggest = 0;
+            for (const PairTile& q : tiles) {
+                const double c = double(q.i1 - q.i0) * (q.j1 - q.j0);
+                total += c;
+                biggest = std::max(biggest, c);
+            }
+            for (int K : {1, 2, 3, 5, 7, 64}) {
+                CAPTURE(n); CAPTURE(K); const std::string kname = ki->name; CAPTURE(kname);
+                const std::vector<ShareRange> plan = plan_shares(tiles, K);
+                REQUIRE(int(plan.size()) == K);
+                CHECK(plan.front().tile_begin == 0);
+                CHECK(plan.back().tile_end == int(tiles.size()));
+                double cells = 0;
+                for (int k = 0; k < K; ++k) {
+                    CHECK(plan[k].tile_end >= plan[k].tile_begin);
+                    if (k > 0) CHECK(plan[k].tile_begin == plan[k - 1].tile_end);
+                    CHECK(plan[k].cells <= total / K + biggest);   // within one tile of an equal share
+                    cells += plan[k].cells;
+                }
+                CHECK(cells == total);
+            }
+        }
+    }
+}
+
+TEST_CASE("shares: K = 1 is the unsplit pass bit for bit; K = 2, 3, 5 stay within float rounding") {
+    struct Case { RowMatrixXf V; spk::LossParams lp; const char* what; };
+    const RowMatrixXf Vs = sparse_rows(250, 61, 3);
+    const RowMatrixXf Vr = random_unit_rows(301, 23, 9);
+    spk::GradSums probe;
+    RowMatrixXd g0;
+    spk::pairs_grad_reference(&g0, &probe, Vr, exp_params(1.f, 0.f));
+    const Case cases[] = {{Vs, video_params(250), "video, sparse tiles"},
+                          {Vr, exp_params(40.f, 40.f * probe.max_c2), "exp, dense"},
+                          {Vr, exp_params(3000.f, 3000.f * probe.max_c2), "exp, sparse"}};
+    for (const Case& cs : cases) {
+        for (spk::KernelKind kind : {spk::KernelKind::eigen, spk::KernelKind::simd}) {
+            const std::string what = cs.what, kname = spk::kernel_impl(kind).name;
+            CAPTURE(what); CAPTURE(kname);
+            spk::PairBuffers pb;                                  // the unsplit pass
+            pb.setup(spk::kernel_impl(kind), cs.V);
+            RowMatrixXf g;
+            spk::GradSums s;
+            pb.grad_pass(cs.lp, &s, &g);
+            const SharePartial one = shares_summed(cs.V, kind, cs.lp, 1);
+            CHECK(bits_equal(one.grad, g));
+            CHECK(one.sums.loss == s.loss);
+            CHECK(one.sums.max_c2 == s.max_c2);
+            for (int K : {2, 3, 5}) {
+                CAPTURE(K);
+                const SharePartial sum = shares_summed(cs.V, kind, cs.lp, K);
+                CHECK(rows_outside_float_bound(sum.grad, cs.V, cs.lp) == 0);
+                CHECK(sum.sums.loss == doctest::Approx(s.loss).epsilon(1e-6));
+                CHECK(sum.sums.max_c2 == s.max_c2);
+                // The Superposer's own split (on K threads) sums the same partials the same way.
+                SuperposeConfig c;
+                c.n = int(cs.V.rows()); c.d = int(cs.V.cols()); c.threads = K; c.kernel = kind;
+                c.loss = cs.lp.kind == spk::LossKind::video ? SuperposeLoss::video : SuperposeLoss::exp;
+                Superposer sp;
+                std::string err;
+                REQUIRE(sp.reset(c, &err));
+                REQUIRE(sp.set_vectors(cs.V, &err));
+                SharePartial mine;
+                REQUIRE(sp.gradient(&mine));
+                if (c.loss == SuperposeLoss::video) {                // exp: the Superposer picks its own t
+                    CHECK(bits_equal(mine.grad, sum.grad));
+                    CHECK(mine.sums.loss == sum.sums.loss);
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("Superposer: the gradient before Adam matches the reference row by row (issue's sparse case)") {
+    const RowMatrixXf V = sparse_rows(40, 100, 5);               // 40 x (1.02 e_i + 1e-4 noise), d = 100
+    for (int threads : {1, 2, 3}) {
+        SuperposeConfig c;
+        c.n = 40; c.d = 100; c.steps = 1; c.threads = threads;
+        Superposer sp;
+        std::string err;
+        REQUIRE(sp.reset(c, &err));
+        REQUIRE(sp.set_vectors(V, &err));
+        SharePartial g;
+        REQUIRE(sp.gradient(&g));
+        CAPTURE(threads);
+        CHECK(rows_outside_float_bound(g.grad, V, video_params(40)) == 0);
+    }
+}
+
+TEST_CASE("Superposer: threads, slices and workers give the same steps for the same share count") {
+    for (SuperposeLoss loss : {SuperposeLoss::video, SuperposeLoss::exp}) {
+        SuperposeConfig c;
+        c.n = 700; c.d = 30; c.steps = 6; c.loss = loss; c.seed = 3; c.threads = 3;
+        Superposer threaded, sliced, external;
+        std::string err;
+        REQUIRE(threaded.reset(c, &err));
+        REQUIRE(sliced.reset(c, &err));
+        REQUIRE(external.reset(c, &err));
+        REQUIRE(threaded.run(c.steps));                          // K = 3 on three threads
+        int done = 0;
+        while (done < c.steps) {                                 // K = 3 in slices, one after another
+            const int r = sliced.work(0.5);
+            REQUIRE(r >= 0);
+            done += r;
+        }
+        SuperposeShare w;                                        // K = 3 "workers" and apply()
+        REQUIRE(w.setup(c.n, c.d, c.kernel, &err));
+        const std::vector<ShareRange> plan = external.plan_shares(3);
+        for (int s = 0; s < c.steps; ++s) {
+            int r = 0;
+            do {
+                const spk::LossParams lp = external.step_params();
+                const RowMatrixXf V = external.vectors();
+                REQUIRE(w.set_vectors(V.data(), c.d));
+                SharePartial sum;
+                for (int k = 0; k < 3; ++k) {
+                    SharePartial part;
+                    w.compute(lp, plan[size_t(k)], &part);
+                    if (k == 0) sum = part;
+                    else add_partial(&sum, part);
+                }
+                r = external.apply(sum);
+                REQUIRE(r >= 0);
+            } while (r == 0);
+        }
+        const std::string name = superpose_loss_name(loss);
+        CAPTURE(name);
+        CHECK(threaded.vectors() == sliced.vectors());
+        CHECK(threaded.vectors() == external.vectors());
+        CHECK(threaded.loss_history() == sliced.loss_history());
+        CHECK(threaded.loss_history() == external.loss_history());
+        // One thread against three: only the summation order differs. The exp loss is smooth,
+        // so the runs stay close (the video loss's Adam takes sign-like first steps, where a
+        // coordinate with a near-zero gradient may go either way).
+        if (loss == SuperposeLoss::exp) {
+            SuperposeConfig c1 = c;
+            c1.threads = 1;
+            Superposer one;
+            REQUIRE(one.reset(c1, &err));
+            REQUIRE(one.run(c.steps));
+            CHECK((one.vectors() - threaded.vectors()).cwiseAbs().maxCoeff() < 1e-4f);
+            for (int s = 0; s < c.steps; ++s)
+                CHECK(one.loss_history()[s] == doctest::Approx(threaded.loss_history()[s]).epsilon(1e-5));
+        }
+    }
+}
+
+TEST_CASE("Superposer::reset allocates first: a failed allocation keeps the previous run") {
+    SuperposeConfig c;
+    c.n = 200; c.d = 16; c.steps = 3;
+    Superposer sp;
+    std::string err;
+    REQUIRE(sp.reset(c, &err));
+    REQUIRE(sp.run(2));
+    const RowMatrixXf before = sp.vectors();
+    Superposer::alloc_fail_hook_ = [] { return true; };
+    SuperposeConfig big = c;
+    big.n = 5000; big.d = 64; big.threads = 2;
+    const bool ok = sp.reset(big, &err);
+    Superposer::alloc_fail_hook_ = nullptr;
+    CHECK_FALSE(ok);
+    CHECK(err.find("out of memory") != std::string::npos);
+    CHECK(sp.config().n == 200);
+    CHECK(sp.steps_done() == 2);
+    CHECK(RowMatrixXf(sp.vectors()) == before);
+    CHECK(sp.step());                                           // and it goes on
+    CHECK(sp.steps_done() == 3);
 }

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include "core/parallel.hpp"
 #include "core/rng.hpp"
 
 namespace factlab {
@@ -45,6 +46,7 @@ public:
         return true;
     }
     void zero() { if (p_) std::memset(p_, 0, n_ * sizeof(float)); }
+    void swap(Floats& o) { std::swap(p_, o.p_); std::swap(n_, o.n_); }
     float* data() { return p_; }
     const float* data() const { return p_; }
     size_t size() const { return n_; }
@@ -88,13 +90,14 @@ bool parse_superpose_loss(const std::string& name, SuperposeLoss* out) {
     return false;
 }
 
-double superpose_bytes_needed(int n, int d, spk::KernelKind kernel) {
+double superpose_bytes_needed(int n, int d, spk::KernelKind kernel, int shares) {
     const spk::KernelImpl& k = spk::kernel_impl(kernel);
     const double dp = spk::padded_dim(d, k), np = spk::padded_count(n, k);
-    const double floats = 5.0 * n * dp            // V, V_prev, g_row, Adam m and v   (N, dp)
-                          + 2.0 * d * np          // VT, gT                            (d, np)
+    const double extra = std::max(0, shares - 1);
+    const double floats = (5.0 + extra) * n * dp  // V, V_prev, g_row, Adam m and v   (N, dp); g_row per share
+                          + (2.0 + extra) * d * np   // VT, gT                         (d, np); gT per share
                           + np                    // 1/|v_i|
-                          + double(spk::tile_floats(k));
+                          + (1.0 + extra) * double(spk::tile_floats(k));
     return floats * sizeof(float) + sizeof(spk::StatsSums);
 }
 
@@ -110,8 +113,9 @@ bool superpose_validate(const SuperposeConfig& c, std::string* err) {
     if (!(c.polish >= 0.f && c.polish <= 0.9f)) return fail("polish must be in [0, 0.9] (a share of the steps)");
     if (!(c.t_polish >= c.t_end && c.t_polish <= 1e5f)) return fail("t_polish must be in [t_end, 100000]");
     if (c.stats_every < 0) return fail("stats_every must be >= 0");
+    if (c.threads < 1 || c.threads > 64) return fail("threads must be between 1 and 64, got " + std::to_string(c.threads));
     if (c.kernel == spk::KernelKind::reference) return fail("the reference kernel is for tests only (no tiles)");
-    const double need = superpose_bytes_needed(c.n, c.d, c.kernel);
+    const double need = superpose_bytes_needed(c.n, c.d, c.kernel, c.threads);
     if (need > c.memory_cap_bytes) {
         char buf[200];
         std::snprintf(buf, sizeof buf, "%d x %d needs %.0f MB, over the %.0f MB this build allows", c.n, c.d,
@@ -121,67 +125,238 @@ bool superpose_validate(const SuperposeConfig& c, std::string* err) {
     return true;
 }
 
+// ---- [SECTION] tiles and shares ---------------------------------------------------------
+std::vector<PairTile> superpose_tiles(int n, const spk::KernelImpl& k) {
+    const int R = k.tile_rows, C = k.tile_cols;
+    const int ncols = (n + k.row_pad - 1) / k.row_pad * k.row_pad;
+    std::vector<PairTile> t;
+    for (int i0 = 0; i0 < n; i0 += R)
+        for (int j0 = i0; j0 < ncols; j0 += C) t.push_back({i0, std::min(i0 + R, n), j0, std::min(j0 + C, ncols)});
+    return t;
+}
+
+std::vector<ShareRange> plan_shares(const std::vector<PairTile>& tiles, int K) {
+    K = std::max(1, K);
+    std::vector<double> before(tiles.size() + 1, 0.0);       // cells of the tiles before tile t
+    for (size_t t = 0; t < tiles.size(); ++t)
+        before[t + 1] = before[t] + double(tiles[t].i1 - tiles[t].i0) * (tiles[t].j1 - tiles[t].j0);
+    const double total = before.back();
+    std::vector<ShareRange> out(static_cast<size_t>(K));
+    int t = 0;
+    for (int k = 0; k < K; ++k) {
+        out[k].tile_begin = t;
+        // the boundary nearest to (k + 1) / K of the cells; the last share takes the rest
+        const double goal = total * (k + 1) / K;
+        if (k == K - 1) t = int(tiles.size());
+        else
+            while (t < int(tiles.size()) && std::fabs(before[t + 1] - goal) <= std::fabs(before[t] - goal)) ++t;
+        out[k].tile_end = t;
+        out[k].cells = before[t] - before[out[k].tile_begin];
+    }
+    return out;
+}
+
+void add_partial(SharePartial* acc, const SharePartial& p) {
+    acc->grad += p.grad;
+    acc->sums.loss += p.sums.loss;
+    acc->sums.max_c2 = std::max(acc->sums.max_c2, p.sums.max_c2);
+}
+
+namespace {
+
+// The gradient buffers of one share: its tiles add into g_row and gT; after the pass,
+// finish() folds gT^T into g_row, which then holds the share's partial (N, dp).
+struct ShareBuf {
+    Floats g_row;                        // (N, dp)
+    Floats gT;                           // (d, np)
+    Floats tile;                         // scratch of the kernel's tile
+    spk::GradSums sums;
+    bool alloc(size_t rows, size_t cols, size_t tile_n) {
+        Floats a, b, c;
+        if (!a.resize(rows) || !b.resize(cols) || !c.resize(tile_n)) return false;
+        g_row.swap(a);
+        gT.swap(b);
+        tile.swap(c);
+        return true;
+    }
+    void clear() {
+        g_row.zero();
+        gT.zero();
+        sums = spk::GradSums();
+    }
+    void finish(int n, int d, int dp, int np) { transpose_block(g_row.data(), dp, gT.data(), np, d, n, true); }
+};
+
+// Sizes shared by the Superposer and SuperposeShare.
+struct Layout {
+    const spk::KernelImpl* k = nullptr;
+    int n = 0, d = 0, dp = 0, np = 0;
+    void set(int n_, int d_, spk::KernelKind kind) {
+        k = &spk::kernel_impl(kind);
+        n = n_;
+        d = d_;
+        dp = spk::padded_dim(d, *k);
+        np = spk::padded_count(n, *k);
+    }
+    spk::PairData pair_data(const float* V, const float* VT, ShareBuf* b, const float* rnorm) const {
+        return spk::PairData{n, d, dp, np, V, VT, b->g_row.data(), b->gT.data(), rnorm};
+    }
+};
+
+void run_tiles(const Layout& L, const spk::PairData& pd, const spk::LossParams& lp, const std::vector<PairTile>& tiles,
+               int t0, int t1, ShareBuf* b) {
+    for (int t = t0; t < t1; ++t) {
+        const PairTile& q = tiles[size_t(t)];
+        L.k->grad_tile(pd, lp, q.i0, q.i1, q.j0, q.j1, b->tile.data(), &b->sums);
+    }
+}
+
+}  // namespace
+
+// ---- [SECTION] SuperposeShare: one share, anywhere ----------------------------------------
+struct SuperposeShare::Impl {
+    Layout L;
+    Floats V, VT;                        // (N, dp), (d, np)
+    ShareBuf buf;
+    std::vector<PairTile> tiles;
+};
+
+SuperposeShare::SuperposeShare() : m_(new Impl) {}
+SuperposeShare::~SuperposeShare() { delete m_; }
+const std::vector<PairTile>& SuperposeShare::tiles() const { return m_->tiles; }
+
+bool SuperposeShare::setup(int n, int d, spk::KernelKind kernel, std::string* err) {
+    SuperposeConfig c;
+    c.n = n;
+    c.d = d;
+    c.kernel = kernel;
+    if (!superpose_validate(c, err)) return false;
+    Layout L;
+    L.set(n, d, kernel);
+    Floats V, VT;
+    ShareBuf b;
+    if (!V.resize(size_t(n) * L.dp) || !VT.resize(size_t(d) * L.np) ||
+        !b.alloc(size_t(n) * L.dp, size_t(d) * L.np, spk::tile_floats(*L.k))) {
+        if (err) *err = "out of memory allocating a share of " + std::to_string(n) + " x " + std::to_string(d);
+        return false;
+    }
+    Impl& x = *m_;                       // commit only once everything is allocated
+    x.L = L;
+    x.V.swap(V);
+    x.VT.swap(VT);
+    x.buf.g_row.swap(b.g_row);
+    x.buf.gT.swap(b.gT);
+    x.buf.tile.swap(b.tile);
+    x.tiles = superpose_tiles(n, *L.k);
+    return true;
+}
+
+bool SuperposeShare::set_vectors(const float* V, int ld) {
+    Impl& x = *m_;
+    if (!x.L.k || ld < x.L.d) return false;
+    for (int i = 0; i < x.L.n; ++i)
+        std::memcpy(x.V.data() + size_t(i) * x.L.dp, V + size_t(i) * ld, size_t(x.L.d) * sizeof(float));
+    transpose_block(x.VT.data(), x.L.np, x.V.data(), x.L.dp, x.L.n, x.L.d, false);
+    return true;
+}
+
+void SuperposeShare::compute(const spk::LossParams& lp, const ShareRange& r, SharePartial* out) {
+    Impl& x = *m_;
+    const Layout& L = x.L;
+    x.buf.clear();
+    const int t0 = std::max(0, r.tile_begin), t1 = std::min(int(x.tiles.size()), r.tile_end);
+    run_tiles(L, L.pair_data(x.V.data(), x.VT.data(), &x.buf, nullptr), lp, x.tiles, t0, t1, &x.buf);
+    x.buf.finish(L.n, L.d, L.dp, L.np);
+    out->grad.resize(L.n, L.d);
+    for (int i = 0; i < L.n; ++i)
+        std::memcpy(out->grad.data() + size_t(i) * L.d, x.buf.g_row.data() + size_t(i) * L.dp, size_t(L.d) * sizeof(float));
+    out->sums = x.buf.sums;
+}
+
 // ---- [SECTION] the state behind a Superposer -------------------------------------------
 struct Superposer::Impl {
+    Layout L;
     const spk::KernelImpl* k = nullptr;
-    int n = 0, d = 0, dp = 0, np = 0, ncols = 0;   // ncols: n rounded up to the kernel's padding
-    Floats V, V_prev, g_row, m, v;       // (N, dp)
-    Floats VT, gT;                       // (d, np)
+    int n = 0, d = 0, dp = 0, np = 0;
+    Floats V, V_prev, m, v;              // (N, dp)
+    Floats VT;                           // (d, np)
     Floats rnorm;                        // (np)
-    Floats tile;                         // (tile_rows, tile_cols)
-    spk::PairData pd;
+    std::vector<ShareBuf> share;         // cfg.threads of them; share[0] ends as the summed gradient
+    std::vector<PairTile> tiles;         // one pass, in order
+    std::vector<ShareRange> ranges;      // the gradient pass's shares
+    spk::PairData pd;                    // share[0]'s view (the stats pass uses it too)
 
     enum class Pass { none, grad, stats };
     Pass pass = Pass::none;
-    int i0 = 0, j0 = 0;                  // the next tile
+    int t = 0;                           // the next tile
+    int s = 0;                           // the share it belongs to (grad)
     double cells_done = 0, cells_total = 0;
     double pass_start_ms = 0;
     spk::LossParams lp;
-    spk::GradSums gsum;
     spk::StatsSums ssum;
     bool stats_requested = false;
-    bool retried = false;                // exp: the pass was redone with a better shift
+    bool retried = false;                // exp: the pass is a redo with a better shift
     float max_c2_prev = -1.f;            // exp: largest cos^2 seen by the last pass (-1: unknown)
 
+    float* g() { return share[0].g_row.data(); }   // (N, dp) the gradient, once summed
+    spk::GradSums& gsum() { return share[0].sums; }
     void refresh_transpose() {           // VT (d, np) <- V (N, dp)^T
         transpose_block(VT.data(), np, V.data(), dp, n, d, false);
     }
     void begin(Pass p) {
         pass = p;
-        i0 = 0;
-        j0 = 0;
+        t = 0;
+        s = 0;
         cells_done = 0;
         cells_total = 0;
-        const int R = k->tile_rows;
-        for (int a = 0; a < n; a += R) cells_total += double(std::min(R, n - a)) * (ncols - a);
+        for (const PairTile& q : tiles) cells_total += double(q.i1 - q.i0) * (q.j1 - q.j0);
         pass_start_ms = now_ms();
         if (p == Pass::grad) {
-            gsum = spk::GradSums();
-            g_row.zero();
-            gT.zero();
+            for (ShareBuf& b : share) b.clear();
         } else {
             ssum.clear();
             for (int i = 0; i < n; ++i) {
                 const float* row = V.data() + size_t(i) * dp;
-                double s = 0;
-                for (int k2 = 0; k2 < d; ++k2) s += double(row[k2]) * row[k2];
-                rnorm.data()[i] = s > 0 ? float(1.0 / std::sqrt(s)) : 0.f;
+                double sq = 0;
+                for (int k2 = 0; k2 < d; ++k2) sq += double(row[k2]) * row[k2];
+                rnorm.data()[i] = sq > 0 ? float(1.0 / std::sqrt(sq)) : 0.f;
             }
         }
     }
-    // One tile; true when the pass is complete.
+    spk::PairData share_data(int k2) { return L.pair_data(V.data(), VT.data(), &share[size_t(k2)], rnorm.data()); }
+    // One tile of the pass under way; true when the pass is done.
     bool do_tile() {
-        const int R = k->tile_rows, C = k->tile_cols;
-        const int i1 = std::min(i0 + R, n), j1 = std::min(j0 + C, ncols);
-        if (pass == Pass::grad) k->grad_tile(pd, lp, i0, i1, j0, j1, tile.data(), &gsum);
-        else k->stats_tile(pd, lp, i0, i1, j0, j1, tile.data(), &ssum);
-        cells_done += double(i1 - i0) * (j1 - j0);
-        j0 = j1;
-        if (j0 >= ncols) {
-            i0 += R;
-            j0 = i0;
+        const PairTile& q = tiles[size_t(t)];
+        if (pass == Pass::grad) {
+            while (t >= ranges[size_t(s)].tile_end) ++s;
+            const spk::PairData p = share_data(s);
+            k->grad_tile(p, lp, q.i0, q.i1, q.j0, q.j1, share[size_t(s)].tile.data(), &share[size_t(s)].sums);
+        } else {
+            k->stats_tile(pd, lp, q.i0, q.i1, q.j0, q.j1, share[0].tile.data(), &ssum);
         }
-        return i0 >= n;
+        cells_done += double(q.i1 - q.i0) * (q.j1 - q.j0);
+        return ++t >= int(tiles.size());
+    }
+    // Every share of a gradient pass on its own thread (or in turn: the same numbers).
+    void grad_shares_threaded() {
+        parallel_for(int(share.size()), int(share.size()), [&](int k2) {
+            const spk::PairData p = share_data(k2);
+            run_tiles(L, p, lp, tiles, ranges[size_t(k2)].tile_begin, ranges[size_t(k2)].tile_end, &share[size_t(k2)]);
+        });
+        cells_done = cells_total;
+    }
+    // The pass's partials, each g_row + gT^T, summed into share[0] in the order 0, 1, ...
+    // (what add_partial does with SuperposeShare's partials, to the bit).
+    void sum_shares() {
+        for (ShareBuf& b : share) b.finish(n, d, dp, np);
+        float* g0 = g();
+        for (size_t k2 = 1; k2 < share.size(); ++k2) {
+            const float* gk = share[k2].g_row.data();
+            for (int i = 0; i < n; ++i)
+                for (int c = 0; c < d; ++c) g0[size_t(i) * dp + c] += gk[size_t(i) * dp + c];
+            share[0].sums.loss += share[k2].sums.loss;
+            share[0].sums.max_c2 = std::max(share[0].sums.max_c2, share[k2].sums.max_c2);
+        }
     }
 };
 
@@ -228,8 +403,9 @@ const char* Superposer::kernel_name() const { return m_->k ? m_->k->name : "none
 
 double Superposer::bytes() const {
     const Impl& x = *m_;
-    return 4.0 * (x.V.size() + x.V_prev.size() + x.g_row.size() + x.m.size() + x.v.size() + x.VT.size() +
-                  x.gT.size() + x.rnorm.size() + x.tile.size()) + sizeof(Impl);
+    double f = double(x.V.size() + x.V_prev.size() + x.m.size() + x.v.size() + x.VT.size() + x.rnorm.size());
+    for (const ShareBuf& b : x.share) f += double(b.g_row.size() + b.gT.size() + b.tile.size());
+    return 4.0 * f + sizeof(Impl);
 }
 
 Superposer::ConstRowMap Superposer::vectors() const {
@@ -244,6 +420,21 @@ void Superposer::request_stats() { m_->stats_requested = true; }
 
 bool Superposer::reset(const SuperposeConfig& cfg, std::string* err) {
     if (!superpose_validate(cfg, err)) return false;
+    // Allocate everything first; only then touch the current run (a failed allocation
+    // leaves it as it was).
+    Layout L;
+    L.set(cfg.n, cfg.d, cfg.kernel);
+    const size_t rows = size_t(L.n) * L.dp, cols = size_t(L.d) * L.np;
+    Floats V, V_prev, m, v, VT, rnorm;
+    std::vector<ShareBuf> share(static_cast<size_t>(cfg.threads));
+    bool ok = V.resize(rows) && V_prev.resize(rows) && m.resize(rows) && v.resize(rows) && VT.resize(cols) &&
+              rnorm.resize(size_t(L.np));
+    for (ShareBuf& b : share) ok = ok && b.alloc(rows, cols, spk::tile_floats(*L.k));
+    if (!ok || (alloc_fail_hook_ && alloc_fail_hook_())) {
+        if (err) *err = "out of memory allocating " + std::to_string(cfg.n) + " x " + std::to_string(cfg.d) +
+                        "; the previous run is kept";
+        return false;
+    }
     Impl& x = *m_;
     cfg_ = cfg;
     step_ = 0;
@@ -251,22 +442,22 @@ bool Superposer::reset(const SuperposeConfig& cfg, std::string* err) {
     stats_ = SuperposeStats();
     error_.clear();
     last_step_seconds_ = 0;
-    x.k = &spk::kernel_impl(cfg.kernel);
-    x.n = cfg.n;
-    x.d = cfg.d;
-    x.dp = spk::padded_dim(cfg.d, *x.k);
-    x.np = spk::padded_count(cfg.n, *x.k);
-    x.ncols = (cfg.n + x.k->row_pad - 1) / x.k->row_pad * x.k->row_pad;
-    const size_t rows = size_t(x.n) * x.dp, cols = size_t(x.d) * x.np;
-    bool ok = x.V.resize(rows) && x.V_prev.resize(rows) && x.g_row.resize(rows) && x.m.resize(rows) &&
-              x.v.resize(rows) && x.VT.resize(cols) && x.gT.resize(cols) && x.rnorm.resize(x.np) &&
-              x.tile.resize(spk::tile_floats(*x.k));
-    if (!ok) {
-        if (err) *err = "out of memory allocating " + std::to_string(cfg.n) + " x " + std::to_string(cfg.d);
-        x.V.resize(0);
-        return false;
-    }
-    x.pd = spk::PairData{x.n, x.d, x.dp, x.np, x.V.data(), x.VT.data(), x.g_row.data(), x.gT.data(), x.rnorm.data()};
+    x.L = L;
+    x.k = L.k;
+    x.n = L.n;
+    x.d = L.d;
+    x.dp = L.dp;
+    x.np = L.np;
+    x.V.swap(V);
+    x.V_prev.swap(V_prev);
+    x.m.swap(m);
+    x.v.swap(v);
+    x.VT.swap(VT);
+    x.rnorm.swap(rnorm);
+    x.share.swap(share);
+    x.tiles = superpose_tiles(x.n, *x.k);
+    x.ranges = factlab::plan_shares(x.tiles, cfg.threads);
+    x.pd = x.share_data(0);
     // Seeded Gaussian vectors, normalised (like torch.randn(N, d) / norm).
     Rng rng(cfg.seed);
     for (int i = 0; i < x.n; ++i) {
@@ -282,6 +473,7 @@ bool Superposer::reset(const SuperposeConfig& cfg, std::string* err) {
     x.refresh_transpose();
     x.pass = Impl::Pass::none;
     x.stats_requested = false;
+    x.retried = false;
     x.max_c2_prev = -1.f;
     return true;
 }
@@ -307,6 +499,7 @@ bool Superposer::set_vectors(const Eigen::Ref<const Eigen::MatrixXf>& Vin, std::
     x.m.zero();
     x.v.zero();
     x.pass = Impl::Pass::none;
+    x.retried = false;
     x.max_c2_prev = -1.f;
     error_.clear();
     return true;
@@ -380,6 +573,7 @@ int Superposer::work(double budget_ms, int max_steps) {
             }
         }
         if (x.do_tile()) {
+            if (x.pass == Impl::Pass::grad) x.sum_shares();
             const Impl::Pass finished = x.pass;
             x.pass = Impl::Pass::none;
             if (finished == Impl::Pass::stats) {
@@ -391,6 +585,7 @@ int Superposer::work(double budget_ms, int max_steps) {
             } else {
                 const int r = finish_step_();
                 if (r < 0) return -1;
+                if (r == 0) x.begin(Impl::Pass::grad);          // exp: redo with the better shift
                 if (r > 0) {
                     ++steps;
                     if (cfg_.stats_every > 0 && step_ % cfg_.stats_every == 0) x.stats_requested = true;
@@ -402,31 +597,30 @@ int Superposer::work(double budget_ms, int max_steps) {
     return steps;
 }
 
-// Gradient pass done: gradient, guards, Adam. Returns 1 (a step), 0 (pass redone), -1 (error).
+// Gradient pass done and summed (share[0] holds g_row + gT^T of every share): guards,
+// Adam. Returns 1 (a step), 0 (redo the pass with x.lp's better shift), -1 (error).
 int Superposer::finish_step_() {
     Impl& x = *m_;
     const double finish_start = now_ms();
-    const int n = x.n, d = x.d, dp = x.dp, np = x.np;
-    float* g = x.g_row.data();
+    const int n = x.n, d = x.d, dp = x.dp;
+    float* g = x.g();
+    const spk::GradSums gs = x.gsum();
     const bool is_exp = cfg_.loss == SuperposeLoss::exp;
-    double loss = x.gsum.loss;
+    double loss = gs.loss;
     float gscale = 1.f;
     if (is_exp) {
-        const double z = x.gsum.loss;
-        const bool bad_shift = !(z > 0) || !std::isfinite(z) || x.lp.t * x.gsum.max_c2 - x.lp.shift > 60.f;
-        if (bad_shift && !x.retried && std::isfinite(x.gsum.max_c2)) {     // redo with a good shift
+        const double z = gs.loss;
+        const bool bad_shift = !(z > 0) || !std::isfinite(z) || x.lp.t * gs.max_c2 - x.lp.shift > 60.f;
+        if (bad_shift && !x.retried && std::isfinite(gs.max_c2)) {     // redo with a good shift
             x.retried = true;
-            x.lp.shift = x.lp.t * x.gsum.max_c2;
-            x.begin(Impl::Pass::grad);
-            x.pass = Impl::Pass::grad;
+            x.lp.shift = x.lp.t * gs.max_c2;
             return 0;
         }
-        loss = soft_max_c2(x.lp, z, x.gsum.max_c2);
+        loss = soft_max_c2(x.lp, z, gs.max_c2);
         gscale = float(1.0 / z);
-        x.max_c2_prev = x.gsum.max_c2;
+        x.max_c2_prev = gs.max_c2;
     }
-    // grad (N, d) = g_row + gT^T, then exp: the soft maximum's gradient, on the sphere.
-    transpose_block(g, dp, x.gT.data(), np, d, n, true);
+    // exp: the soft maximum's gradient, on the sphere.
     for (int i = 0; i < n; ++i) {
         float* gi = g + size_t(i) * dp;
         if (gscale != 1.f)
@@ -482,6 +676,7 @@ int Superposer::finish_step_() {
         return -1;
     }
     x.refresh_transpose();
+    x.retried = false;
     loss_history_.push_back(float(loss));
     ++step_;
     last_step_seconds_ = (now_ms() - x.pass_start_ms) / 1000.0;
@@ -489,7 +684,70 @@ int Superposer::finish_step_() {
     return 1;
 }
 
-bool Superposer::step() { return work(std::numeric_limits<double>::infinity(), 1) == 1; }
+// One whole step with its shares on threads (a pass under way or a queued statistics
+// pass go the sliced way first). Same numbers as work() for the same cfg.threads.
+int Superposer::threaded_step_() {
+    Impl& x = *m_;
+    x.lp = loss_params(cfg_, current_t(), x.max_c2_prev);
+    x.retried = false;
+    for (;;) {
+        x.begin(Impl::Pass::grad);
+        x.grad_shares_threaded();
+        x.sum_shares();
+        x.pass = Impl::Pass::none;
+        const int r = finish_step_();
+        if (r != 0) return r;
+    }
+}
+
+bool Superposer::step() {
+    if (!error_.empty() || !m_->k) return false;
+    if (cfg_.threads > 1 && m_->pass == Impl::Pass::none && !m_->stats_requested) {
+        if (threaded_step_() < 0) return false;
+        if (cfg_.stats_every > 0 && step_ % cfg_.stats_every == 0) m_->stats_requested = true;
+        return true;
+    }
+    return work(std::numeric_limits<double>::infinity(), 1) == 1;
+}
+
+// ---- [SECTION] split steps -------------------------------------------------------------
+std::vector<ShareRange> Superposer::plan_shares(int K) const { return factlab::plan_shares(m_->tiles, K); }
+
+spk::LossParams Superposer::step_params() const {
+    return m_->retried ? m_->lp : loss_params(cfg_, current_t(), m_->max_c2_prev);
+}
+
+int Superposer::apply(const SharePartial& sum) {
+    Impl& x = *m_;
+    if (!error_.empty() || !x.k) return -1;
+    if (sum.grad.rows() != x.n || sum.grad.cols() != x.d) {
+        error_ = "apply: the summed partial gradient is not (" + std::to_string(x.n) + ", " + std::to_string(x.d) + ")";
+        return -1;
+    }
+    x.lp = step_params();
+    x.pass = Impl::Pass::none;
+    float* g = x.g();
+    for (int i = 0; i < x.n; ++i)
+        std::memcpy(g + size_t(i) * x.dp, sum.grad.data() + size_t(i) * x.d, size_t(x.d) * sizeof(float));
+    x.gsum() = sum.sums;
+    x.pass_start_ms = now_ms();
+    return finish_step_();
+}
+
+bool Superposer::gradient(SharePartial* out) {
+    Impl& x = *m_;
+    if (!error_.empty() || !x.k || x.pass != Impl::Pass::none) return false;
+    x.lp = step_params();
+    x.begin(Impl::Pass::grad);
+    x.grad_shares_threaded();
+    x.sum_shares();
+    x.pass = Impl::Pass::none;
+    out->grad.resize(x.n, x.d);
+    for (int i = 0; i < x.n; ++i)
+        std::memcpy(out->grad.data() + size_t(i) * x.d, x.g() + size_t(i) * x.dp, size_t(x.d) * sizeof(float));
+    out->sums = x.gsum();
+    return true;
+}
 
 bool Superposer::run(int steps) {
     for (int s = 0; s < steps; ++s)

@@ -21,6 +21,30 @@
 //   if (!sp.reset(cfg, &err)) ...;                // seeded Gaussian, normalised
 //   sp.run(cfg.steps);                            // or, per frame: sp.work(8.0)
 //   const factlab::SuperposeStats& s = sp.compute_stats();
+//
+// ---- One step split into shares (native threads; Web Workers by message passing) ----
+// A gradient pass is a fixed list of tiles (superpose_tiles). plan_shares(K) cuts it into
+// K contiguous runs of about equal work. A share's partial (gradient (N, d) and loss) is a
+// pure function of (N, d, kernel, vectors, loss parameters, range): SuperposeShare computes
+// it anywhere, without a Superposer and without threads. Summing the K partials in the
+// fixed order k = 0, 1, ..., K-1 (add_partial) and handing the sum to apply() makes one
+// Adam step. So a given K gives the same numbers however the shares ran (one thread, K
+// threads, K workers), and K = 1 is the unsplit pass bit for bit. cfg.threads = K makes
+// step()/run() do exactly this on K native threads, and work() (the sliced UI path) run
+// the same K shares one after another, with the same result.
+//
+//   // main thread (has the Superposer sp), K workers (each has a SuperposeShare w):
+//   std::vector<factlab::ShareRange> shares = sp.plan_shares(K);        // once per reset
+//   w.setup(n, d, kernel, &err);                                        // each worker, once
+//   for (;;) {                                                          // one step
+//       spk::LossParams lp = sp.step_params();
+//       // send (V = sp.vectors(), lp, shares[k]) to worker k; worker k runs
+//       //   w.set_vectors(V.data(), d); w.compute(lp, shares[k], &part);   and sends part back
+//       factlab::SharePartial sum = part[0];
+//       for (int k = 1; k < K; ++k) factlab::add_partial(&sum, part[k]);   // in this order
+//       int r = sp.apply(sum);  // 1: stepped; 0: redo the shares with the new step_params()
+//       if (r != 0) break;      // (exp loss: a better shift); -1: error() says why
+//   }
 #pragma once
 #include <cstdint>
 #include <string>
@@ -52,6 +76,11 @@ struct SuperposeConfig {
     // maximum with tiny steps evens out the few hundred pairs per vector that sit within
     // 0.004 of the worst: 77.96 -> 78.01 deg at 10,000 x 100. 0 turns it off.
     float polish = 0.1f, t_polish = 1e5f;
+    // The gradient pass is split into this many shares (1..64), run on as many native
+    // threads by step()/run() (one after another by work(), and always so on WebAssembly).
+    // Results depend on this count only, never on which thread ran a share: 1 is the
+    // unsplit pass; more change only the order the partial gradients are summed in.
+    int threads = 1;
     int stats_every = 0;                 // work() queues a statistics pass every k steps (0: only on request)
     spk::KernelKind kernel = spk::KernelKind::simd;
     double memory_cap_bytes = 1024.0 * 1024 * 1024;                 // refuse larger runs
@@ -82,8 +111,46 @@ struct SuperposeStats {
     double seconds = 0;                  // time the pass took
 };
 
-// Largest memory a run holds (vectors, Adam state, gradient, tiles), in bytes.
-double superpose_bytes_needed(int n, int d, spk::KernelKind kernel = spk::KernelKind::simd);
+// Largest memory a run holds (vectors, Adam state, gradient, tiles; each share beyond the
+// first adds a gradient and a tile), in bytes.
+double superpose_bytes_needed(int n, int d, spk::KernelKind kernel = spk::KernelKind::simd, int shares = 1);
+
+// ---- shares of a gradient pass ----------------------------------------------------------
+struct PairTile {                        // rows [i0, i1) against columns [j0, j1), j0 >= i0
+    int i0 = 0, i1 = 0, j0 = 0, j1 = 0;
+};
+struct ShareRange {                      // tiles [tile_begin, tile_end) of the pass, in order
+    int tile_begin = 0, tile_end = 0;
+    double cells = 0;                    // pairs (i, j) its tiles cover, the measure of its work
+};
+struct SharePartial {
+    spk::RowMatrixXf grad;               // (N, d) sum over the share's pairs of w_ij v_j (unscaled)
+    spk::GradSums sums;                  // its loss (video) or Z (exp), largest cos^2
+};
+// The tiles of one pass over n vectors with kernel k, in the order a pass visits them.
+std::vector<PairTile> superpose_tiles(int n, const spk::KernelImpl& k);
+// K contiguous runs of `tiles` with about equal cells each (some empty when K > tiles).
+std::vector<ShareRange> plan_shares(const std::vector<PairTile>& tiles, int K);
+// acc += p (gradients and losses; the largest cos^2 is a max). Sum k = 0, 1, ... in order.
+void add_partial(SharePartial* acc, const SharePartial& p);
+
+// Computes shares for one set of vectors: the piece a worker (or thread) runs. Owns padded
+// copies of the vectors and its own gradient buffers; no Superposer, no threads.
+class SuperposeShare {
+public:
+    SuperposeShare();
+    ~SuperposeShare();
+    SuperposeShare(const SuperposeShare&) = delete;
+    SuperposeShare& operator=(const SuperposeShare&) = delete;
+    bool setup(int n, int d, spk::KernelKind kernel, std::string* err);   // sizes as superpose_validate
+    bool set_vectors(const float* V, int ld);   // (N, d), rows ld >= d floats apart; copied
+    // The partial of tiles `r` (from plan_shares over tiles()) for the vectors last set.
+    void compute(const spk::LossParams& lp, const ShareRange& r, SharePartial* out);
+    const std::vector<PairTile>& tiles() const;
+private:
+    struct Impl;
+    Impl* m_;
+};
 // Checks sizes and memory; on failure a message a person can act on.
 bool superpose_validate(const SuperposeConfig& cfg, std::string* err);
 
@@ -113,6 +180,16 @@ public:
     double pass_progress() const;         // 0..1 through the pass under way
     bool done() const { return step_ >= cfg_.steps; }
 
+    // ---- split steps: the shares run elsewhere (see the top of this file) ----
+    std::vector<ShareRange> plan_shares(int K) const;   // K balanced runs of this run's tiles
+    spk::LossParams step_params() const;  // what every share of the next step uses
+    // Finishes the step from the sum of its K partials (add_partial, in order k = 0..K-1):
+    // guards, Adam. 1: a step; 0: redo the shares with the new step_params(); -1: error.
+    int apply(const SharePartial& sum);
+    // The gradient pass of the current vectors as cfg.threads shares, summed, on threads;
+    // no step (tests compare it with the reference before Adam).
+    bool gradient(SharePartial* out);
+
     // ---- state ----
     const SuperposeConfig& config() const { return cfg_; }
     int steps_done() const { return step_; }
@@ -131,6 +208,7 @@ public:
 private:
     struct Impl;
     int finish_step_();
+    int threaded_step_();
     bool in_polish_(double* fraction) const;
     Impl* m_;
     SuperposeConfig cfg_;
@@ -140,6 +218,9 @@ private:
     std::string error_;
     double last_step_seconds_ = 0;
     double last_finish_seconds_ = 0;
+public:
+    // Tests only: when set and returning true, reset() behaves as if an allocation failed.
+    static inline bool (*alloc_fail_hook_)() = nullptr;
 };
 
 // ---- "how many fit": a measured point for the curves of bounds.hpp ---------------------

@@ -322,7 +322,7 @@ const KernelImpl& simd_impl() {
 #elif defined(SPK_X86)
     static const KernelImpl* best = [] {
         __builtin_cpu_init();
-        if (__builtin_cpu_supports("avx512f")) return &kAvx512;
+        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) return &kAvx512;
         if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return &kAvx2;
         return &kSse2;
     }();
@@ -335,6 +335,22 @@ const KernelImpl& simd_impl() {
 
 const KernelImpl& kernel_impl(KernelKind kind) { return kind == KernelKind::simd ? simd_impl() : kEigen; }
 const char* simd_kernel_name() { return simd_impl().name; }
+
+const std::vector<const KernelImpl*>& kernel_impls() {
+    static const std::vector<const KernelImpl*> all = [] {
+        std::vector<const KernelImpl*> v{&kEigen};
+#if defined(__wasm_simd128__)
+        v.push_back(&kWasm);
+#elif defined(SPK_X86)
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) v.push_back(&kAvx512);
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) v.push_back(&kAvx2);
+        v.push_back(&kSse2);
+#endif
+        return v;
+    }();
+    return all;
+}
 
 size_t tile_floats(const KernelImpl& k) { return size_t(k.tile_rows + kTilePad) * (k.tile_cols + kTilePad); }
 

@@ -103,6 +103,9 @@ struct KernelImpl {
 
 const KernelImpl& kernel_impl(KernelKind kind);   // kind != reference
 const char* simd_kernel_name();                    // what `simd` resolves to on this CPU
+// Every implementation this CPU can run (eigen first, then each instruction set), so
+// tests can force each one, not only the one `simd` picks.
+const std::vector<const KernelImpl*>& kernel_impls();
 
 // Row strides for a kernel: dp = d rounded up to row_pad, np = N rounded up to row_pad
 // and moved off multiples of 1024 floats (rows a power of two apart share cache sets).

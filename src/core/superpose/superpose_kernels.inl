@@ -267,11 +267,13 @@ static int epilogue(const PairData& p, const LossParams& lp, int i0, int r, int 
 // The two gradient products for a tile whose weights are mostly 0 (the video loss once
 // most pairs sit in its dead zone; the exp loss at large t): for each nonzero w at
 // (j, i), g_j += w v_i and g_i += w v_j, both into g_row (grad = g_row + gT^T either
-// way). Row j's gradient stays in registers, KS vectors of it at a time. A diagonal
-// weight, stored halved, lands twice on g_j, as in the dense form.
+// way). Row j's gradient stays in registers, KS vectors of it at a time, and is stored
+// last, so a write to row j through g_i would be lost: the diagonal weight (stored
+// halved, i == j) is taken out of the list and added to the registers twice, as the
+// dense form adds it once per product.
 template <int KS>
 static void sparse_row(const PairData& p, int q0, int nq, int j, const float* vi0, float* gi0, const int* idx,
-                       const float* wv, int nz) {
+                       const float* wv, int nz, float w_diag) {
     using V = typename Ops::V;
     constexpr int W = Ops::W;
     const float* vj = p.V + ptrdiff_t(j) * p.dp + q0;
@@ -282,6 +284,11 @@ static void sparse_row(const PairData& p, int q0, int nq, int j, const float* vi
             acc[q] = Ops::load(gj + q * W);
             bj[q] = Ops::load(vj + q * W);
         }
+    if (w_diag != 0.f) {
+        const V w2 = Ops::set1(2.f * w_diag);
+        for (int q = 0; q < KS; ++q)
+            if (q < nq) acc[q] = Ops::fma(w2, bj[q], acc[q]);
+    }
     for (int z = 0; z < nz; ++z) {
         const V w = Ops::set1(wv[z]);
         const float* vi = vi0 + ptrdiff_t(idx[z]) * p.dp + q0;
@@ -317,9 +324,12 @@ static void sparse_update(const PairData& p, int i0, int r, int j0, int cv, cons
                 idx[nz] = k0;
                 wv[nz++] = s[k0];
             }
-        if (nz == 0) continue;
+        // Entries past the diagonal are 0, so a diagonal weight is the last nonzero.
+        float w_diag = 0.f;
+        if (nz > 0 && i0 + idx[nz - 1] == j0 + jj) w_diag = wv[--nz];
+        if (nz == 0 && w_diag == 0.f) continue;
         for (int q0 = 0; q0 < nvec; q0 += KS)
-            sparse_row<KS>(p, q0 * W, nvec - q0 < KS ? nvec - q0 : KS, j0 + jj, vi0, gi0, idx, wv, nz);
+            sparse_row<KS>(p, q0 * W, nvec - q0 < KS ? nvec - q0 : KS, j0 + jj, vi0, gi0, idx, wv, nz, w_diag);
     }
 }
 
