@@ -11,6 +11,7 @@
 // [2] preferences, theme     [6] on-screen keyboard for text fields
 // [3] clipboard and gestures [7] host pages: postMessage (docs/embed.md)
 // [4] focus, paste           [8] embed link, WebGL context loss, files
+//                             [9] idle: frames only when something changes
 //
 // Text from links and messages only ever reaches the DOM as textContent.
 (function () {
@@ -425,6 +426,7 @@
       readyResolve(api);
     },
     fatal: fatal,
+    wakeAt: function (ms) { wakeAt(ms); },
   };
 
   function readFacts(file) {
@@ -453,6 +455,45 @@
     if (!embedded && started && e.dataTransfer && e.dataTransfer.files[0]) readFacts(e.dataTransfer.files[0]);
   });
 
+  // ---- [9] idle: frames only when something changes --------------------------
+  // The C++ loop pauses when a frame changed nothing (platform_web.cpp). Every
+  // way the outside world reaches the lab wakes it: input events (also the
+  // synthetic mouse events of [5], dispatched on the canvas), resizes, hash
+  // changes, messages, drops, API calls; and it sleeps while the canvas is out
+  // of view (an embed scrolled away) or the tab is hidden.
+  function wake() { var f = exp("factlab_wake"); if (f) f(); }
+  ["mousemove", "mousedown", "mouseup", "wheel", "keydown", "keyup", "keypress", "touchstart", "touchmove",
+   "touchend", "touchcancel", "pointerdown", "pointerup", "focus", "blur", "resize", "hashchange", "message",
+   "drop", "dragover", "paste", "pageshow"].forEach(function (type) {
+    window.addEventListener(type, wake, { capture: true, passive: true });
+  });
+  canvas.addEventListener("webglcontextrestored", wake);
+  Object.keys(mq).forEach(function (k) { if (mq[k].addEventListener) mq[k].addEventListener("change", wake); });
+  if (window.ResizeObserver) new ResizeObserver(wake).observe(canvas);
+  var inView = true;
+  function visibility() {
+    var f = exp("factlab_set_visible");
+    if (f) f(inView && !document.hidden ? 1 : 0);
+  }
+  document.addEventListener("visibilitychange", visibility);
+  if (window.IntersectionObserver) {
+    new IntersectionObserver(function (entries) {
+      inView = entries[entries.length - 1].isIntersecting;
+      visibility();
+    }).observe(canvas);
+  }
+  // API calls change the lab without any event: draw after each.
+  ["lookup", "setState", "message", "loadFacts"].forEach(function (name) {
+    var f = api[name];
+    api[name] = function () { try { return f.apply(api, arguments); } finally { wake(); } };
+  });
+  api.framesDrawn = function () { var f = exp("factlab_frames_drawn"); return f ? f() : 0; };
+  var wakeTimer = 0;
+  function wakeAt(delayMs) {      // C++: a frame is due later (a message goes away)
+    clearTimeout(wakeTimer);
+    wakeTimer = setTimeout(wake, Math.min(delayMs, 60000));
+  }
+
   window.Module = {
     canvas: canvas,
     print: function (t) { console.log(t); },
@@ -462,6 +503,7 @@
     onRuntimeInitialized: function () {
       started = true;
       updateOpenLink(location.hash.replace(/^#/, ""));
+      visibility();
     },
   };
   // Without WebGL2 the 1 MB module is not even fetched.

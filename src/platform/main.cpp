@@ -3,7 +3,11 @@
 // Reads top to bottom like Dear ImGui's examples: init (GLFW, GL, ImGui, fonts),
 // state (the App, restored from the link), the loop, cleanup in reverse.
 // The page and the desktop differ only in platform_web.cpp / platform_native.cpp.
+// Frame pacing (both): a frame is drawn only when something changed; see
+// after_frame() below.
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -110,6 +114,68 @@ void render_frame() {
     }
 }
 
+// ---- frame pacing: draw only when something changed -------------------------
+// An idle lab draws nothing (laptop fans, four embeds in one blog post). A frame
+// is drawn after input or any other wake() (the platform calls it for events,
+// resizes, messages, a restored GL context), while a job asks for frames
+// (platform::keep_awake), and while the picture still changes: the draw lists
+// are hashed, so an animation in progress (a fade, the sphere's turn) runs to
+// its end and ImGui gets the frames it needs to settle (hover, auto-resize)
+// without any view having to say so.
+constexpr int kSettleFrames = 3;   // after a wake: ImGui's hover and layout settle in 2
+static int g_settle = kSettleFrames;
+static bool g_keep_awake = false;
+static uint64_t g_last_hash = 0;
+
+static uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * 0x100000001b3ull + (h >> 29); }
+static uint64_t hash_bytes(uint64_t h, const void* p, size_t n) {
+    const unsigned char* b = static_cast<const unsigned char*>(p);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) { uint64_t v; std::memcpy(&v, b + i, 8); h = mix(h, v); }
+    for (; i < n; ++i) h = mix(h, b[i]);
+    return h;
+}
+// What the frame put on screen: vertices, indices, and each command's clip rect,
+// texture and range (callback data pointers are left out: they move per frame).
+static uint64_t draw_hash() {
+    const ImDrawData* dd = ImGui::GetDrawData();
+    uint64_t h = 0xcbf29ce484222325ull;
+    if (!dd) return h;
+    h = mix(h, uint64_t(dd->DisplaySize.x * 16) << 32 | uint64_t(dd->DisplaySize.y * 16));
+    for (int l = 0; l < dd->CmdListsCount; ++l) {
+        const ImDrawList* dl = dd->CmdLists[l];
+        h = hash_bytes(h, dl->VtxBuffer.Data, size_t(dl->VtxBuffer.Size) * sizeof(ImDrawVert));
+        h = hash_bytes(h, dl->IdxBuffer.Data, size_t(dl->IdxBuffer.Size) * sizeof(ImDrawIdx));
+        for (const ImDrawCmd& c : dl->CmdBuffer) {
+            h = hash_bytes(h, &c.ClipRect, sizeof(c.ClipRect));
+            h = mix(h, uint64_t(uintptr_t(c.TextureId)));
+            h = mix(h, uint64_t(c.ElemCount) << 32 | c.IdxOffset);
+            h = mix(h, uint64_t(uintptr_t(c.UserCallback)));
+        }
+    }
+    return h;
+}
+
+void wake() { g_settle = std::max(g_settle, kSettleFrames); }
+
+bool after_frame() {
+    uint64_t h = draw_hash();
+    if (h != g_last_hash) g_settle = std::max(g_settle, 2);   // still changing: look again
+    g_last_hash = h;
+    bool want = g_keep_awake || g_settle > 0;
+    if (g_settle > 0) --g_settle;
+    g_keep_awake = false;
+    return want;
+}
+
+double next_wake_ms() {
+    double t = -1;
+    auto earliest = [&](double x) { if (t < 0 || x < t) t = x; };
+    for (const Message& m : app().messages) earliest(m.until_ms + 1);   // a message to take away
+    if (ImGui::GetCurrentContext() && ImGui::GetIO().WantTextInput) earliest(platform::now_ms() + 530);  // caret blink
+    return t;
+}
+
 void shutdown() {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
@@ -119,3 +185,7 @@ void shutdown() {
 }
 
 }  // namespace factlab::host
+
+namespace factlab::platform {
+void keep_awake() { host::g_keep_awake = true; }
+}  // namespace factlab::platform

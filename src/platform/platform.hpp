@@ -29,6 +29,9 @@ void post_to_host(const std::string& json);
 bool prefers_dark();
 bool prefers_reduced_motion();
 double now_ms();   // monotonic clock in milliseconds
+// A job running in frames (or waiting on a worker) wants the next frame too: an
+// idle page draws nothing, so views that change without input call this each frame.
+void keep_awake();
 // Bumps when the GL context was lost and restored: panels that own GL objects
 // (textures, shaders) compare it with the generation they were made in.
 unsigned gl_generation();

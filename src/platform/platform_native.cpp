@@ -4,8 +4,10 @@
 //           [--screenshot FILE.png [--frames N]]
 // --screenshot renders N frames (default 10), saves the window as PNG and exits:
 // the tests use it under Xvfb. A Debug window (ImGui metrics, dump the model as
-// .npy) sits beside the lab.
+// .npy) sits beside the lab. Like the page, the window draws only when something
+// changed: idle, it sleeps in glfwWaitEvents (host::after_frame).
 #ifndef __EMSCRIPTEN__
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -142,9 +144,18 @@ int main(int argc, char** argv) {
     app().reset_facts();
     host::restore_state_from_link();
     int frame = 0;
+    bool more = true;                  // another frame is wanted now (host::after_frame)
     while (!glfwWindowShouldClose(host::window())) {
-        glfwPollEvents();
+        if (more || !screenshot.empty()) {
+            glfwPollEvents();
+        } else {                       // idle: sleep until an event, or until a frame is due
+            double due = host::next_wake_ms();
+            if (due >= 0) glfwWaitEventsTimeout(std::max(0.001, (due - platform::now_ms()) / 1000.0));
+            else glfwWaitEvents();
+            host::wake();
+        }
         host::render_frame();
+        more = host::after_frame();
         if (!screenshot.empty() && ++frame >= frames) {
             int fw, fh;
             glfwGetFramebufferSize(host::window(), &fw, &fh);

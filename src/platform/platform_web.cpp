@@ -1,10 +1,14 @@
-// platform_web.cpp: the page. The main loop runs on requestAnimationFrame; the
+// platform_web.cpp: the page. The main loop runs on requestAnimationFrame while
+// something changes and pauses when nothing does (host::after_frame); the page
+// wakes it (factlab_wake) on input, resizes, messages and API calls, and stops
+// it while the canvas is out of view (factlab_set_visible). The
 // canvas backing store follows its CSS size × devicePixelRatio (sharp on HiDPI);
 // the JS side (web/factlab-page.js) talks to us through the factlab_* exports
 // (web_api.hpp). Also here: the browser preferences (colour scheme, reduced
 // motion, coarse pointer: fingers get a 1.25× larger UI), ImGui's clipboard
 // through the page, and recovery after a lost WebGL context.
 #ifdef __EMSCRIPTEN__
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -48,6 +52,9 @@ EM_JS(void, js_pick_file, (), {
 });
 EM_JS(void, js_post_to_host, (const char* j), {
     if (window.factlabPage && window.factlabPage.postToHost) window.factlabPage.postToHost(UTF8ToString(j));
+});
+EM_JS(void, js_wake_at, (double delay_ms), {
+    if (window.factlabPage && window.factlabPage.wakeAt) window.factlabPage.wakeAt(delay_ms);
 });
 EM_JS(void, js_first_frame, (), {
     if (window.factlabPage && window.factlabPage.firstFrame) window.factlabPage.firstFrame();
@@ -149,19 +156,49 @@ void restore_state_from_link() {
 static void imgui_set_clipboard(void*, const char* text) { platform::copy_to_clipboard(text ? text : ""); }
 static const char* imgui_get_clipboard(void*) { return ""; }
 
+// ---- the loop: paused while nothing changes -----------------------------------
+static bool g_paused = false;      // emscripten's loop is paused: no requestAnimationFrame
+static bool g_visible = true;      // the canvas is on screen and the tab shown
+static int g_frames_drawn = 0;
+
 static void loop() {
     static int frames = 0;
     // Follow the system's colour scheme while the link does not choose one.
     if (!app().state.has("theme")) app().dark = platform::prefers_dark();
     host::render_frame();
+    ++g_frames_drawn;
     if (frames == 0) web_post_ready();                     // the host hears "ready" before any change
     web_after_frame();
     if (++frames == 2) js_first_frame();
+    bool more = host::after_frame() || frames < 2;
+    if (!more || !g_visible) {
+        emscripten_pause_main_loop();
+        g_paused = true;
+        double t = host::next_wake_ms();
+        if (t >= 0 && g_visible) js_wake_at(std::max(0.0, t - platform::now_ms()));
+    }
+}
+
+static void wake_loop() {
+    host::wake();
+    if (g_paused && g_visible) {
+        g_paused = false;
+        emscripten_resume_main_loop();
+    }
 }
 
 }  // namespace factlab
 
 using namespace factlab;
+
+// Something changed (an event, an API call, a message, a timer): draw again.
+extern "C" void factlab_wake() { wake_loop(); }
+// The canvas left or entered the view (IntersectionObserver, a hidden tab).
+extern "C" void factlab_set_visible(int visible) {
+    g_visible = visible != 0;
+    if (g_visible) wake_loop();
+}
+extern "C" int factlab_frames_drawn() { return g_frames_drawn; }
 
 // A frame run right now, from inside a DOM event handler (mouseup, keydown,
 // touchend): what the click does (a copy, a download) then happens while the
@@ -171,14 +208,17 @@ extern "C" void factlab_frame_now() {
     if (busy || !host::window()) return;
     busy = true;
     host::render_frame();
+    ++g_frames_drawn;
     web_after_frame();
     // A click faster than a frame: that frame saw the press (ImGui keeps it
     // down for one frame), so one more frame lets ImGui see the release.
     if (ImGui::GetIO().MouseDown[0] && glfwGetMouseButton(host::window(), GLFW_MOUSE_BUTTON_LEFT) != GLFW_PRESS) {
         host::render_frame();
+        ++g_frames_drawn;
         web_after_frame();
     }
     busy = false;
+    wake_loop();                       // and the frames after it, as for any input
 }
 
 extern "C" void factlab_paste(const char* text) {
@@ -194,6 +234,7 @@ extern "C" void factlab_gl_context_restored() {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplOpenGL3_Init(FACTLAB_GLSL_VERSION);
     platform::bump_gl_generation();
+    wake_loop();
 }
 
 int main() {

@@ -120,6 +120,7 @@ void caplab_tick(App& a) {
     bool interf = L.interf_running && !L.interf.done();
     int jobs = int(train) + int(sweep) + int(interf);
     if (jobs == 0) return;
+    platform::keep_awake();                        // work in frames: the page must keep drawing
     // Each running job gets an equal share of the frame's budget; each does
     // small units of work (one Adam step) and checks the clock between them.
     double t0 = platform::now_ms();

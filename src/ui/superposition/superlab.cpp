@@ -321,6 +321,7 @@ void superlab_tick(App& a) {
     double w_main = main_on ? 3 : 0, w_fit = fit_on ? 1 : 0, w_sphere = sphere_on ? 0.5 : 0;
     double total = w_main + w_fit + w_sphere;
     if (total <= 0) return;
+    platform::keep_awake();                        // work in frames: the page must keep drawing
     double budget = L.meter.budget(), t0 = platform::now_ms();
     const bool fast = a.state.get_bool("sp_fast", false);
     if (main_on) work_main(M, fast ? kFastWorkMs : budget * w_main / total, fast);
