@@ -4,6 +4,13 @@
 Usage:
   scripts/check_superpose.py RESULT.json VECTORS.npy
   scripts/check_superpose.py --cli build/native-release/factlab-cli [--n 2000 --d 50 --steps 40 --loss video]
+  scripts/check_superpose.py --torch build/native-release/factlab-cli [--steps 1] [--kernel simd|eigen]
+
+The --torch form is issue 10's reproduction: 40 rows of 1.02 e_i plus N(0, 1e-4^2) noise
+in d = 100 (only the norm terms are active: sparse tiles), `superpose --loss video
+--init` for --steps steps, against the video's loss and torch.optim.Adam (lr 0.01) in
+PyTorch float32 from the same start (needs python3-torch). Prints the largest difference
+and how many coordinates differ by more than 1e-6; exit 1 above 1e-5.
 
 The second form runs the CLI itself (with --json --out into a temporary folder) and
 then checks. Cosines are recomputed in float64 from the float32 vectors, normalised,
@@ -87,7 +94,41 @@ def check(result, V):
     return ok
 
 
+def torch_check(cli, extra):
+    import torch
+    steps = int(extra[extra.index("--steps") + 1]) if "--steps" in extra else 1
+    rng = np.random.default_rng(10)
+    n, d = 40, 100
+    V0 = (1e-4 * rng.standard_normal((n, d))).astype(np.float32)
+    V0[np.arange(n), np.arange(n)] += np.float32(1.02)
+    V = torch.tensor(V0, requires_grad=True)
+    opt = torch.optim.Adam([V], lr=0.01)
+    eye = torch.eye(n)
+    for _ in range(steps):                          # the video's loss
+        opt.zero_grad()
+        G = V @ V.T
+        loss = torch.relu((G - eye).abs() - 0.01).sum() + n * ((torch.diagonal(G) - 1) ** 2).sum()
+        loss.backward()
+        opt.step()
+    want = V.detach().numpy()
+    with tempfile.TemporaryDirectory() as tmp:
+        init, out = os.path.join(tmp, "init.npy"), os.path.join(tmp, "out.npy")
+        np.save(init, V0)
+        args = [cli, "superpose", "--loss", "video", "--init", init, "--steps", str(steps), "--out", out, "--json"]
+        args += [a for a in extra if a != "--steps" and a != str(steps)]
+        if cli.endswith(".js"):
+            args = ["node"] + args
+        subprocess.run(args, check=True, capture_output=True, text=True)
+        got = np.load(out)
+    diff = np.abs(got.astype(np.float64) - want)
+    print(f"torch: {n} x {d}, {steps} step(s): largest |cli - torch| {diff.max():.3g}, "
+          f"{int((diff > 1e-6).sum())} of {diff.size} coordinates differ by more than 1e-6")
+    return 0 if diff.max() <= 1e-5 else 1
+
+
 def main(argv):
+    if len(argv) >= 2 and argv[0] == "--torch":
+        return torch_check(argv[1], argv[2:])
     if len(argv) >= 2 and argv[0] == "--cli":
         cli, extra = argv[1], argv[2:]
         with tempfile.TemporaryDirectory() as tmp:

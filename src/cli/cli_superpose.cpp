@@ -3,6 +3,7 @@
 //   factlab-cli superpose --n 10000 --d 100 --json                 the video's run (250 steps)
 //   factlab-cli superpose --loss exp --out v.npy                   aimed at the worst pair (3000 steps)
 //   factlab-cli superpose --threads 1                              one core (default: all of them)
+//   factlab-cli superpose --loss exp --pair-list                   large t: step on the pairs near the worst
 //
 // Prints the statistics of the final vectors (readable, or one JSON object with --json);
 // --out writes them as float32 .npy (N, d). scripts/check_superpose.py recomputes the
@@ -51,6 +52,7 @@ int run_superpose(const Args& a) {
     const std::string init = flag_value(a, "--init", "", &bad);
     if (bad) return 2;
     const bool as_json = has_flag(a, "--json");
+    c.pair_list = has_flag(a, "--pair-list");
     const std::vector<std::string> extra =
         positionals(a, {"--loss", "--n", "--d", "--steps", "--seed", "--progress", "--lr", "--t-start", "--t-end",
                         "--lr-end", "--polish", "--t-polish", "--kernel", "--out", "--init", "--threads"});
@@ -129,6 +131,11 @@ int run_superpose(const Args& a) {
         j["seed"] = c.seed;
         j["kernel"] = sp.kernel_name();
         j["threads"] = c.threads;
+        if (c.pair_list) {
+            const Superposer::ListCounts& lc = sp.list_counts();
+            j["pair_list"] = {{"list_steps", lc.list_steps}, {"full_steps", lc.full_steps}, {"builds", lc.builds},
+                              {"refused", lc.refused}, {"pairs", lc.pairs}};
+        }
         j["peak_bytes_estimate"] = sp.bytes();
         if (is_exp) {
             j["t"] = {c.t_start, c.t_end, c.t_polish};
@@ -153,6 +160,11 @@ int run_superpose(const Args& a) {
     std::printf(": no arrangement beats %.2f deg\n", st.limit_angle_deg);
     std::printf("random vectors  angle std %.2f deg, worst |cos| ~%.3f\n", st.random_angle_std_deg,
                 st.random_worst_abs_cos);
+    if (c.pair_list) {
+        const Superposer::ListCounts& lc = sp.list_counts();
+        std::printf("pair list       %lld steps on the list, %lld full, %lld builds (%lld refused), %lld pairs last\n",
+                    lc.list_steps, lc.full_steps, lc.builds, lc.refused, lc.pairs);
+    }
     if (!out.empty()) std::printf("wrote %s (%d, %d) float32\n", out.c_str(), c.n, c.d);
     return 0;
 }
@@ -160,7 +172,7 @@ int run_superpose(const Args& a) {
 const Command reg{"superpose",
                   "superpose [--n N] [--d D] [--steps S] [--loss video|exp] [--lr X] [--seed K] [--t-start T] "
                   "[--t-end T] [--lr-end R] [--polish SHARE] [--t-polish T] [--kernel simd|eigen] [--progress K] "
-                  "[--threads N] [--init vectors.npy] [--out vectors.npy] [--json]",
+                  "[--threads N] [--pair-list] [--init vectors.npy] [--out vectors.npy] [--json]",
                   run_superpose};
 
 }  // namespace

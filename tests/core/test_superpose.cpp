@@ -752,3 +752,84 @@ TEST_CASE("Superposer::reset allocates first: a failed allocation keeps the prev
     CHECK(sp.step());                                           // and it goes on
     CHECK(sp.steps_done() == 3);
 }
+
+TEST_CASE("Superposer: the exp pair list steps like the full pass, and only while its bound holds") {
+    // Large t from the start, so most pairs sit far below the worst: lists are short.
+    SuperposeConfig c;
+    c.n = 900; c.d = 24; c.steps = 40; c.loss = SuperposeLoss::exp; c.seed = 5;
+    c.t_start = 3000.f; c.t_end = 3000.f; c.polish = 0.f; c.lr = 2e-4f; c.lr_end_ratio = 1.f;
+    c.list_max_share = 0.2;
+    std::string err;
+    for (int threads : {1, 3}) {
+        SuperposeConfig cl = c;
+        cl.pair_list = true;
+        cl.threads = threads;
+        Superposer full, listed;
+        REQUIRE(full.reset(c, &err));
+        REQUIRE(listed.reset(cl, &err));
+        REQUIRE(full.run(c.steps));
+        REQUIRE(listed.run(c.steps));
+        const Superposer::ListCounts& lc = listed.list_counts();
+        CAPTURE(threads);
+        CHECK(lc.list_steps > c.steps / 2);                      // most steps ran on the list
+        CHECK(lc.builds >= 1);
+        CHECK(lc.pairs > 0);
+        CHECK(lc.pairs < 0.2 * 900 * 899 / 2);
+        CHECK(lc.bound_arg < -30.0);                             // every pair left out is below the cut
+        // Only pairs the full pass drops too (weights < e^-30 of the worst) are left out:
+        // the runs differ by float rounding, not by the skipped pairs.
+        CHECK((full.vectors() - listed.vectors()).cwiseAbs().maxCoeff() < 2e-5f);
+        for (int s = 0; s < c.steps; ++s)
+            CHECK(full.loss_history()[s] == doctest::Approx(listed.loss_history()[s]).epsilon(1e-5));
+        // The worst pair is the same one.
+        const SuperposeStats a = full.compute_stats(), b = listed.compute_stats();
+        CHECK(a.worst_abs_cos == doctest::Approx(b.worst_abs_cos).epsilon(1e-5));
+    }
+    // A list that would hold too many pairs is refused and the full pass goes on.
+    SuperposeConfig cr = c;
+    cr.pair_list = true;
+    cr.list_max_share = 1e-6;
+    Superposer refused, full;
+    REQUIRE(refused.reset(cr, &err));
+    REQUIRE(full.reset(c, &err));
+    REQUIRE(refused.run(5));
+    REQUIRE(full.run(5));
+    CHECK(refused.list_counts().list_steps == 0);
+    CHECK(refused.list_counts().refused >= 1);
+    CHECK(refused.vectors() == full.vectors());
+}
+
+TEST_CASE("kernels: the pair collector finds exactly the pairs above a threshold") {
+    const RowMatrixXf V = random_unit_rows(333, 19, 77);
+    const RowMatrixXd Vd = V.cast<double>();
+    const RowMatrixXd G = Vd * Vd.transpose();
+    const float thr = 0.09f;
+    for (const spk::KernelImpl* ki : spk::kernel_impls()) {
+        spk::PairBuffers pb;
+        pb.setup(*ki, V);
+        std::vector<uint64_t> got;
+        for (const PairTile& q : superpose_tiles(333, *ki))
+            ki->collect_tile(pb.pd, thr, q.i0, q.i1, q.j0, q.j1, pb.tile.data(), &got);
+        int missing = 0, extra = 0, edge = 0;
+        std::vector<char> seen(size_t(333) * 333, 0);
+        for (uint64_t pr : got) {
+            const int i = int(pr >> 32), j = int(pr & 0xffffffffu);
+            REQUIRE(i < j);
+            REQUIRE(j < 333);
+            seen[size_t(i) * 333 + j] = 1;
+        }
+        for (int i = 0; i < 333; ++i)
+            for (int j = i + 1; j < 333; ++j) {
+                const double g2 = G(i, j) * G(i, j);
+                if (std::fabs(g2 - thr) < 1e-5) { ++edge; continue; }   // float rounding decides
+                if (g2 > thr && !seen[size_t(i) * 333 + j]) ++missing;
+                if (g2 < thr && seen[size_t(i) * 333 + j]) ++extra;
+            }
+        const std::string kname = ki->name;
+        CAPTURE(kname);
+        CHECK(missing == 0);
+        CHECK(extra == 0);
+        CHECK(edge < 20);
+        CHECK(got.size() > 100);
+    }
+}

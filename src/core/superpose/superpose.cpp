@@ -298,6 +298,14 @@ struct Superposer::Impl {
     bool retried = false;                // exp: the pass is a redo with a better shift
     float max_c2_prev = -1.f;            // exp: largest cos^2 seen by the last pass (-1: unknown)
 
+    // exp pair list (cfg.pair_list)
+    std::vector<uint64_t> list;          // pairs i << 32 | j, i < j, in tile order
+    std::vector<std::vector<uint64_t>> list_parts;   // per share while collecting
+    Floats V_list;                       // (N, dp) the vectors when the list was built
+    float c_thr = 0.f;                   // pairs left out had |cos| < c_thr then
+    bool list_ok = false;
+    float t_no_list_below = 0.f;         // a list was too long at a smaller t: wait for this t
+
     float* g() { return share[0].g_row.data(); }   // (N, dp) the gradient, once summed
     spk::GradSums& gsum() { return share[0].sums; }
     void refresh_transpose() {           // VT (d, np) <- V (N, dp)^T
@@ -475,6 +483,10 @@ bool Superposer::reset(const SuperposeConfig& cfg, std::string* err) {
     x.stats_requested = false;
     x.retried = false;
     x.max_c2_prev = -1.f;
+    x.list_ok = false;
+    x.list.clear();
+    x.t_no_list_below = 0.f;
+    list_counts_ = ListCounts();
     return true;
 }
 
@@ -501,6 +513,8 @@ bool Superposer::set_vectors(const Eigen::Ref<const Eigen::MatrixXf>& Vin, std::
     x.pass = Impl::Pass::none;
     x.retried = false;
     x.max_c2_prev = -1.f;
+    x.list_ok = false;
+    x.t_no_list_below = 0.f;
     error_.clear();
     return true;
 }
@@ -700,8 +714,121 @@ int Superposer::threaded_step_() {
     }
 }
 
+// ---- [SECTION] the exp loss's pair list -------------------------------------------------
+namespace {
+constexpr double kCut = -30.0;           // the epilogue drops weights below e^-30 of the shift
+constexpr double kCosSlack = 1e-5;       // float rounding of a listed G (d 2^-24 for d <= 4096, and more)
+}  // namespace
+
+// One exp step on the pair list when the bound allows it (building the list when needed).
+// 1: stepped; 0: not now (the caller makes a full step); -1: error.
+int Superposer::list_step_() {
+    Impl& x = *m_;
+    const float t = current_t();
+    if (x.max_c2_prev < 0 || t < x.t_no_list_below) return 0;
+    const spk::LossParams lp = loss_params(cfg_, t, x.max_c2_prev);
+    const int n = x.n, d = x.d, dp = x.dp;
+    auto bound_arg = [&](double c_up) { return double(lp.t) * c_up * c_up - double(lp.shift); };
+    double c_up = 2.0;
+    if (x.list_ok) {                     // |cos| of a pair left out <= c_thr + D_1 + D_2
+        double d1 = 0, d2 = 0;
+        for (int i = 0; i < n; ++i) {
+            const float* a = x.V.data() + size_t(i) * dp;
+            const float* b = x.V_list.data() + size_t(i) * dp;
+            double sq = 0;
+            for (int k2 = 0; k2 < d; ++k2) sq += (double(a[k2]) - b[k2]) * (double(a[k2]) - b[k2]);
+            const double D = std::sqrt(sq);
+            if (D > d1) { d2 = d1; d1 = D; }
+            else if (D > d2) d2 = D;
+        }
+        c_up = (x.c_thr + d1 + d2) * (1.0 + 1e-6);            // |v| = 1 to float rounding
+    }
+    if (!x.list_ok || !(bound_arg(c_up) < kCut)) {            // (re)build: one Gram pass
+        x.list_ok = false;
+        const double c2 = (double(lp.shift) + kCut - cfg_.list_margin) / double(lp.t);
+        if (!(c2 > 0)) {
+            x.t_no_list_below = t * 1.25f;
+            return 0;
+        }
+        const size_t cap = size_t(cfg_.list_max_share * 0.5 * double(n) * (n - 1)) + 1;
+        const int K = int(x.share.size());
+        x.list_parts.resize(size_t(K));
+        std::vector<char> over(size_t(K), 0);
+        parallel_for(K, K, [&](int k2) {
+            std::vector<uint64_t>& part = x.list_parts[size_t(k2)];
+            part.clear();
+            const spk::PairData p = x.share_data(k2);
+            for (int q = x.ranges[size_t(k2)].tile_begin; q < x.ranges[size_t(k2)].tile_end && !over[size_t(k2)]; ++q) {
+                const PairTile& tl = x.tiles[size_t(q)];
+                x.k->collect_tile(p, float(c2), tl.i0, tl.i1, tl.j0, tl.j1, x.share[size_t(k2)].tile.data(), &part);
+                if (part.size() > cap) over[size_t(k2)] = 1;
+            }
+        });
+        size_t total = 0;
+        bool too_many = false;
+        for (int k2 = 0; k2 < K; ++k2) {
+            total += x.list_parts[size_t(k2)].size();
+            too_many = too_many || over[size_t(k2)];
+        }
+        if (too_many || total > cap) {
+            ++list_counts_.refused;
+            x.t_no_list_below = t * 1.25f;
+            for (auto& part : x.list_parts) std::vector<uint64_t>().swap(part);
+            return 0;
+        }
+        x.list.clear();
+        x.list.reserve(total);
+        for (auto& part : x.list_parts) x.list.insert(x.list.end(), part.begin(), part.end());
+        if (x.V_list.size() != x.V.size() && !x.V_list.resize(x.V.size())) return 0;
+        std::memcpy(x.V_list.data(), x.V.data(), x.V.size() * sizeof(float));
+        x.c_thr = float(std::sqrt(c2) + kCosSlack);
+        x.list_ok = true;
+        ++list_counts_.builds;
+        list_counts_.pairs = (long long)x.list.size();
+        c_up = x.c_thr;
+        if (!(bound_arg(c_up) < kCut)) {                       // margin too small to prove anything
+            x.list_ok = false;
+            return 0;
+        }
+    }
+    // The gradient from the listed pairs, split like a pass: share k takes a run of the list.
+    x.lp = lp;
+    x.retried = false;
+    x.begin(Impl::Pass::grad);
+    x.pass = Impl::Pass::none;
+    const int K = int(x.share.size());
+    const size_t m = x.list.size();
+    parallel_for(K, K, [&](int k2) {
+        const size_t a = m * size_t(k2) / size_t(K), b = m * size_t(k2 + 1) / size_t(K);
+        const spk::PairData p = x.share_data(k2);
+        x.k->list_grad(p, x.lp, x.list.data() + a, b - a, &x.share[size_t(k2)].sums);
+    });
+    x.sum_shares();
+    list_counts_.bound_arg = bound_arg(c_up);
+    int r = finish_step_();
+    while (r == 0) {                     // the shift was off: a full pass settles it
+        x.list_ok = false;
+        x.begin(Impl::Pass::grad);
+        x.grad_shares_threaded();
+        x.sum_shares();
+        x.pass = Impl::Pass::none;
+        r = finish_step_();
+    }
+    if (r > 0) ++list_counts_.list_steps;
+    return r;
+}
+
 bool Superposer::step() {
     if (!error_.empty() || !m_->k) return false;
+    if (cfg_.pair_list && cfg_.loss == SuperposeLoss::exp && m_->pass == Impl::Pass::none && !m_->stats_requested) {
+        const int r = list_step_();
+        if (r < 0) return false;
+        if (r > 0) {
+            if (cfg_.stats_every > 0 && step_ % cfg_.stats_every == 0) m_->stats_requested = true;
+            return true;
+        }
+        ++list_counts_.full_steps;
+    }
     if (cfg_.threads > 1 && m_->pass == Impl::Pass::none && !m_->stats_requested) {
         if (threaded_step_() < 0) return false;
         if (cfg_.stats_every > 0 && step_ % cfg_.stats_every == 0) m_->stats_requested = true;

@@ -81,6 +81,18 @@ struct SuperposeConfig {
     // Results depend on this count only, never on which thread ran a share: 1 is the
     // unsplit pass; more change only the order the partial gradients are summed in.
     int threads = 1;
+    // exp loss, step() only: once t is large, most pairs sit e^-30 below the worst and
+    // the pass drops them anyway. The pair list keeps the pairs with t cos^2 within
+    // 30 + list_margin of the worst (found by a Gram pass) and steps on those alone while
+    // a bound proves every other pair still below the kernel's own e^-30 cut: a pair
+    // left out had |cos| < c_thr at the build, and has moved by at most D_i + D_j since
+    // (D = |v_i - v_i(build)|), so |cos| <= c_thr + D_1 + D_2 (the two largest D); the
+    // list is rebuilt when t (c_thr + D_1 + D_2)^2 - shift > -30. A list over
+    // list_max_share of all pairs is not worth it: then full passes go on until t has
+    // grown by a quarter. Off by default (the page's sliced work() has no list).
+    bool pair_list = false;
+    float list_margin = 25.f;
+    double list_max_share = 0.04;
     int stats_every = 0;                 // work() queues a statistics pass every k steps (0: only on request)
     spk::KernelKind kernel = spk::KernelKind::simd;
     double memory_cap_bytes = 1024.0 * 1024 * 1024;                 // refuse larger runs
@@ -198,6 +210,12 @@ public:
     const SuperposeStats& stats() const { return stats_; }   // the last finished statistics pass
     const std::string& error() const { return error_; }
     double last_step_seconds() const { return last_step_seconds_; }   // the whole last step
+    struct ListCounts {                   // exp pair list (cfg.pair_list): what it did so far
+        long long list_steps = 0, full_steps = 0, builds = 0, refused = 0;
+        long long pairs = 0;              // pairs in the current list
+        double bound_arg = 0;             // last list step: t c_up^2 - shift (< -30 proves the skip)
+    };
+    const ListCounts& list_counts() const { return list_counts_; }
     double last_finish_seconds() const { return last_finish_seconds_; }   // its unsliced end (gradient, Adam)
     float current_t() const;              // exp: the sharpness of the next step
     float current_lr() const;             // the learning rate of the next step
@@ -209,6 +227,7 @@ private:
     struct Impl;
     int finish_step_();
     int threaded_step_();
+    int list_step_();
     bool in_polish_(double* fraction) const;
     Impl* m_;
     SuperposeConfig cfg_;
@@ -218,6 +237,7 @@ private:
     std::string error_;
     double last_step_seconds_ = 0;
     double last_finish_seconds_ = 0;
+    ListCounts list_counts_;
 public:
     // Tests only: when set and returning true, reset() behaves as if an allocation failed.
     static inline bool (*alloc_fail_hook_)() = nullptr;

@@ -306,14 +306,37 @@ void eigen_stats_tile(const PairData& p, const LossParams& lp, int i0, int i1, i
     scalar::epilogue<true>(p, lp, i0, r, r, j0, cv, tile, r, nullptr, sums);
 }
 
-const KernelImpl kEigen{"eigen", 4, 64, 256, eigen_grad_tile, eigen_stats_tile, nullptr};
+void eigen_collect_tile(const PairData& p, float thr_c2, int i0, int i1, int j0, int j1, float* tile,
+                        std::vector<uint64_t>* out) {
+    const int r = i1 - i0, cv = std::min(p.n - j0, j1 - j0);
+    const ConstRowMap VI(p.V + ptrdiff_t(i0) * p.dp, r, p.d, Eigen::OuterStride<>(p.dp));    // (r, d)
+    const ConstRowMap VJ(p.V + ptrdiff_t(j0) * p.dp, cv, p.d, Eigen::OuterStride<>(p.dp));   // (cv, d)
+    RowMap T(tile, cv, r, Eigen::OuterStride<>(r));                                          // (cv, r) = G^T
+    T.noalias() = VJ * VI.transpose();
+    scalar::collect_span(i0, r, j0, cv, thr_c2, tile, r, out);
+}
+
+// The Eigen kernel has no list loop of its own: the SSE2 one natively, SIMD128 on wasm,
+// else plain loops.
+void eigen_list_grad(const PairData& p, const LossParams& lp, const uint64_t* pairs, size_t count, GradSums* sums) {
 #if defined(__wasm_simd128__)
-const KernelImpl kWasm{"wasm-simd128", 4, 48, 192, wasm128::grad_tile, wasm128::stats_tile, wasm128::peak_gflops};
+    wasm128::list_grad(p, lp, pairs, count, sums);
+#elif defined(SPK_X86)
+    sse2::list_grad(p, lp, pairs, count, sums);
+#else
+    scalar::list_grad(p, lp, pairs, count, sums);
+#endif
+}
+
+const KernelImpl kEigen{"eigen", 4, 64, 256, eigen_grad_tile, eigen_stats_tile, eigen_collect_tile, eigen_list_grad, nullptr};
+#if defined(__wasm_simd128__)
+const KernelImpl kWasm{"wasm-simd128", 4, 48, 192, wasm128::grad_tile, wasm128::stats_tile, wasm128::collect_tile,
+                     wasm128::list_grad, wasm128::peak_gflops};
 #endif
 #if defined(SPK_X86)
-const KernelImpl kAvx512{"avx512", 16, 192, 576, avx512::grad_tile, avx512::stats_tile, avx512::peak_gflops};
-const KernelImpl kAvx2{"avx2", 8, 96, 256, avx2::grad_tile, avx2::stats_tile, avx2::peak_gflops};
-const KernelImpl kSse2{"sse2", 4, 64, 256, sse2::grad_tile, sse2::stats_tile, sse2::peak_gflops};
+const KernelImpl kAvx512{"avx512", 16, 192, 576, avx512::grad_tile, avx512::stats_tile, avx512::collect_tile, avx512::list_grad, avx512::peak_gflops};
+const KernelImpl kAvx2{"avx2", 8, 96, 256, avx2::grad_tile, avx2::stats_tile, avx2::collect_tile, avx2::list_grad, avx2::peak_gflops};
+const KernelImpl kSse2{"sse2", 4, 64, 256, sse2::grad_tile, sse2::stats_tile, sse2::collect_tile, sse2::list_grad, sse2::peak_gflops};
 #endif
 
 const KernelImpl& simd_impl() {

@@ -62,6 +62,10 @@ struct LossParams {
     float n_weight = 0.f;                // video: weight of the norm term (the video uses N)
     float t = 30.f;                      // exp: sharpness
     float shift = 0.f;                   // exp: subtracted inside exp() to stay in range
+    // A tile whose nonzero weights are fewer than this share of its entries takes the
+    // sparse update (a multiply-add per nonzero and coordinate, but scattered) instead of
+    // the two dense products.
+    double sparse_share = 1.0 / 3.0;
 };
 
 // Sums a gradient pass adds up (double, across tiles).
@@ -95,6 +99,13 @@ struct KernelImpl {
     // Statistics pass over one tile (also adds the loss, no gradient).
     void (*stats_tile)(const PairData& p, const LossParams& lp, int i0, int i1, int j0, int j1,
                        float* tile, StatsSums* sums);
+    // Pairs i < j of one tile with G_ij^2 >= thr_c2 (thr_c2 > 0), appended to `out` as
+    // i * 2^32 + j in tile order (the pair list of the exp loss at large t).
+    void (*collect_tile)(const PairData& p, float thr_c2, int i0, int i1, int j0, int j1, float* tile,
+                         std::vector<uint64_t>* out);
+    // The exp loss over a list of pairs (i << 32 | j) only: G_ij, the weight as the
+    // epilogue computes it, and both gradient updates into g_row (gT untouched).
+    void (*list_grad)(const PairData& p, const LossParams& lp, const uint64_t* pairs, size_t count, GradSums* sums);
     // Measured multiply-add peak of this instruction set, one thread, GFLOP/s (2 flops per
     // multiply-add), from independent accumulators in registers for about `seconds`.
     // `sink` keeps the result alive. nullptr for the Eigen kernel.

@@ -263,6 +263,59 @@ static int epilogue(const PairData& p, const LossParams& lp, int i0, int r, int 
     return int(nnz);
 }
 
+// The pairs i < j of a tile T = G^T (as in the epilogue) with G^2 >= thr_c2, by a mask
+// per vector (most vectors have none).
+static void collect_span(int i0, int r, int j0, int cv, float thr_c2, const float* tile, int ldt,
+                         std::vector<uint64_t>* out) {
+    using V = typename Ops::V;
+    const V vthr = Ops::set1(thr_c2), one = Ops::set1(1.f), z = Ops::zero();
+    for (int jj = 0; jj < cv; ++jj) {
+        const int j = j0 + jj;
+        const float* s = tile + ptrdiff_t(jj) * ldt;
+        const int k1 = j - i0 < r ? j - i0 : r;                 // columns i < j
+        int k0 = 0;
+        for (; k0 + Ops::W <= k1; k0 += Ops::W) {
+            const V g = Ops::load(s + k0);
+            for (unsigned m = Ops::nonzero_mask(Ops::le(vthr, Ops::mul(g, g), one, z)); m; m &= m - 1)
+                out->push_back(uint64_t(i0 + k0 + __builtin_ctz(m)) << 32 | uint64_t(j));
+        }
+        for (; k0 < k1; ++k0)
+            if (s[k0] * s[k0] >= thr_c2) out->push_back(uint64_t(i0 + k0) << 32 | uint64_t(j));
+    }
+}
+
+// The exp loss over listed pairs only (the pair list at large t); see superpose_kernels.hpp.
+void list_grad(const PairData& p, const LossParams& lp, const uint64_t* pairs, size_t count, GradSums* sums) {
+    using V = typename Ops::V;
+    constexpr int W = Ops::W;
+    const int nv = p.dp / W;
+    double z = 0;
+    float mx = sums->max_c2;
+    for (size_t q = 0; q < count; ++q) {
+        const int i = int(pairs[q] >> 32), j = int(pairs[q] & 0xffffffffu);
+        const float* vi = p.V + ptrdiff_t(i) * p.dp;
+        const float* vj = p.V + ptrdiff_t(j) * p.dp;
+        V acc = Ops::zero();
+        for (int v = 0; v < nv; ++v) acc = Ops::fma(Ops::load(vi + v * W), Ops::load(vj + v * W), acc);
+        const float g = Ops::hsum(acc), g2 = g * g;
+        mx = g2 > mx ? g2 : mx;
+        const float arg = g2 * lp.t - lp.shift;
+        if (!(arg > -30.f)) continue;                            // the epilogue's cut
+        const float e = exp_ops<Scalar>(arg);
+        z += double(e);
+        const V w = Ops::set1(2.f * g * e);
+        float* gi = p.g_row + ptrdiff_t(i) * p.dp;
+        float* gj = p.g_row + ptrdiff_t(j) * p.dp;
+        for (int v = 0; v < nv; ++v) {
+            const V a = Ops::load(vi + v * W), b = Ops::load(vj + v * W);
+            Ops::store(gi + v * W, Ops::fma(w, b, Ops::load(gi + v * W)));
+            Ops::store(gj + v * W, Ops::fma(w, a, Ops::load(gj + v * W)));
+        }
+    }
+    sums->loss += z;
+    sums->max_c2 = mx;
+}
+
 #if !defined(SPK_EPILOGUE_ONLY)
 // The two gradient products for a tile whose weights are mostly 0 (the video loss once
 // most pairs sit in its dead zone; the exp loss at large t): for each nonzero w at
@@ -347,7 +400,7 @@ void grad_tile(const PairData& p, const LossParams& lp, int i0, int i1, int j0, 
     const int cv = (p.n - j0 < j1 - j0 ? p.n - j0 : j1 - j0);
     gram_tile(p, i0, rp, j0, cv, tile, ldt);
     const int nnz = epilogue<false>(p, lp, i0, r, rp, j0, cv, tile, ldt, sums, nullptr);
-    if (nnz * 3 < r * cv) {                    // mostly zeros: dense products would waste their work
+    if (double(nnz) < lp.sparse_share * double(r * cv)) {   // mostly zeros: dense products would waste their work
         int idx[kMaxTileRows];
         float wv[kMaxTileRows];
         sparse_update(p, i0, r, j0, cv, tile, ldt, idx, wv);
@@ -359,6 +412,14 @@ void grad_tile(const PairData& p, const LossParams& lp, int i0, int i1, int j0, 
     // gT_I (d, rp) += V_J^T (d, cv) T (cv, rp)
     gemm<Ops::MR_T, Ops::NV_T, true, Ops::KB_T>(p.d, rp, cv, p.V + ptrdiff_t(j0) * p.dp, 1, p.dp, tile, ldt,
                                                  p.gT + i0, p.np);
+}
+
+void collect_tile(const PairData& p, float thr_c2, int i0, int i1, int j0, int j1, float* tile,
+                  std::vector<uint64_t>* out) {
+    const int r = i1 - i0, rp = (r + Ops::W - 1) / Ops::W * Ops::W, ldt = rp + kTilePad;
+    const int cv = (p.n - j0 < j1 - j0 ? p.n - j0 : j1 - j0);
+    gram_tile(p, i0, rp, j0, cv, tile, ldt);
+    collect_span(i0, r, j0, cv, thr_c2, tile, ldt, out);
 }
 
 // Multiply-add peak of this instruction set: MR_P x NV_P independent accumulators, the
