@@ -51,7 +51,7 @@ struct ParseResult {
     bool ok = false;                  // false: `facts` is empty and `errors` says why
     FactSet facts;
     std::vector<ParseIssue> errors;   // at most 50 kept, the first ones
-    std::vector<ParseIssue> warnings; // e.g. two subjects with the same tokens
+    std::vector<ParseIssue> warnings; // e.g. a duplicate row (kept once)
 };
 
 // Splits a subject into tokens on runs of spaces; trims the ends.

@@ -21,8 +21,10 @@ constexpr const char* kCheck = "\xE2\x9C\x93";   // ✓
 constexpr const char* kCross = "\xE2\x9C\x97";   // ✗
 
 // The video's own examples, one click away: the fact, a same-first-name miss,
-// a same-last-name miss, a superset name, and a name the model has never seen.
-const char* const kExamples[] = {"Michael Jordan", "Michael Phelps", "Alexis Jordan", "Michael B. Jordan", "Michael Smith"};
+// a same-last-name miss, a superset name, the names swapped (first name Jordan,
+// last name Michael: no one) and a name the model has never seen.
+const char* const kExamples[] = {"Michael Jordan", "Michael Phelps", "Alexis Jordan", "Michael B. Jordan", "Jordan Michael",
+                                 "Michael Smith"};
 
 void draw_tokens(App& a, const LookupResult& L) {
     ui::Flow f;
