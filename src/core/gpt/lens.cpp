@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include "core/gpt/kernels.hpp"
 
 namespace factlab {
 
@@ -73,8 +74,8 @@ Eigen::RowVectorXf gpt_unembed(const GptWeights& w, const Eigen::Ref<const GptRo
     var /= float(d);
     const float s = 1.f / std::sqrt(var + w.config.layer_norm_epsilon);
     for (int c = 0; c < d; ++c) y[c] = (x[c] - mean) * s * w.ln_f.weight[c] + w.ln_f.bias[c];
-    Eigen::RowVectorXf logits(w.wte.rows());
-    logits.noalias() = y * w.wte.transpose();
+    Eigen::RowVectorXf logits(w.wte.rows());                       // the model's own product (kernels.hpp)
+    gptk::gemm_abt(1, int(w.wte.rows()), d, y.data(), d, w.wte.data(), d, logits.data(), w.wte.rows());
     return logits;
 }
 
