@@ -109,6 +109,27 @@ def forward(cfg, t, ids, noise=None, noise_pos=None, patch=None):
     return logits, resid, sites
 
 
+def trunc(path):
+    b = open(path, "rb").read()
+    open(path, "wb").write(b[:len(b) // 2])
+
+
+def patch_json(path, key, value):
+    j = json.load(open(path))
+    j[key] = value
+    json.dump(j, open(path, "w"))
+
+
+def nan_weight(path):
+    b = bytearray(open(path, "rb").read())
+    (n,) = struct.unpack("<Q", b[:8])
+    h = json.loads(b[8:8 + n])
+    at = 8 + n + h["transformer.wte.weight"]["data_offsets"][0] + 4 * 3
+    dt = h["transformer.wte.weight"]["dtype"]
+    b[at:at + (4 if dt == "F32" else 2)] = struct.pack("<f", float("nan")) if dt == "F32" else b"\x00\x7e"
+    open(path, "wb").write(bytes(b))
+
+
 def cli_json(cli, *args):
     cmd = (["node", cli] if cli.endswith(".js") else [cli]) + ["gpt", *args, "--json"]   # the wasm CLI runs under node
     r = subprocess.run(cmd, capture_output=True, text=True)
@@ -198,6 +219,31 @@ def main():
             close("trace %s | %s" % (kind, prompt), tj[kind], want)
         print("ok: %r -> %s (p %.4f); trace p_clean %.4f p_corrupted %.4f" %
               (prompt, pj["top"][0]["token"], pj["top"][0]["probability"], tj["p_clean"], tj["p_corrupted"]))
+    # The user-facing boundary: hostile folders and prompts give exit 2 and a message naming the problem.
+    import shutil
+    bad = a.out.rstrip("/") + "_hostile"
+    def expect_fail(what, args, expect):
+        nonlocal failures
+        cmd = (["node", a.cli] if a.cli.endswith(".js") else [a.cli]) + ["gpt", *args, "--json"]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 2 or expect not in r.stderr or r.stdout.strip():
+            failures += 1
+            print("MISMATCH hostile %s: exit %d, stderr %r" % (what, r.returncode, r.stderr.strip()[:200]))
+        else:
+            print("ok: hostile %s -> %s" % (what, r.stderr.strip()[:110]))
+
+    for what, edit, expect in (
+            ("truncated safetensors", lambda d: trunc(os.path.join(d, "model.safetensors")), "model.safetensors"),
+            ("config disagrees", lambda d: patch_json(os.path.join(d, "config.json"), "n_inner", cfg["n_inner"] + 1), "c_fc.weight has shape"),
+            ("NaN weight", lambda d: nan_weight(os.path.join(d, "model.safetensors")), "transformer.wte.weight"),
+            ("vocab size", lambda d: patch_json(os.path.join(d, "config.json"), "vocab_size", len(words) + 3), "vocab_size")):
+        shutil.rmtree(bad, ignore_errors=True)
+        shutil.copytree(a.out, bad)
+        edit(bad)
+        expect_fail(what, ["predict", "--model", bad, "--prompt", prompts[0]], expect)
+    expect_fail("unknown word", ["predict", *mm, "--prompt", "Michael Jordon plays"], '"Jordon"')
+    expect_fail("prompt too long", ["predict", *mm, "--prompt", " ".join(["the"] * (cfg["n_positions"] + 1))], "context")
+    shutil.rmtree(bad, ignore_errors=True)
     print("check_gpt: %d prompts, worst |diff| %.2e (tolerance %.0e), %d mismatches" % (len(prompts), worst, TOL, failures))
     return 1 if failures else 0
 
