@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include "core/gpt/kernels.hpp"
 
 namespace factlab {
 
