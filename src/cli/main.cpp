@@ -81,11 +81,6 @@ std::vector<std::string> positionals(const Args& a, const std::vector<std::strin
     return out;
 }
 
-// Until cli_gpt.cpp (the analyses' commands) is merged, a weak stand-in keeps the CLI linking.
-__attribute__((weak)) int cli_gpt(const std::string& sub, const Args&) {
-    return fail("gpt " + sub + ": not in this build (cli_gpt.cpp)");
-}
-
 // The `gpt` group: train/eval in cli_gpt_train.cpp, every other subcommand in cli_gpt.cpp.
 namespace {
 int run_gpt(const Args& a) {

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include "core/gpt/kernels.hpp"
 
 namespace factlab {
 
@@ -74,9 +73,7 @@ Eigen::RowVectorXf gpt_unembed(const GptWeights& w, const Eigen::Ref<const GptRo
     var /= float(d);
     const float s = 1.f / std::sqrt(var + w.config.layer_norm_epsilon);
     for (int c = 0; c < d; ++c) y[c] = (x[c] - mean) * s * w.ln_f.weight[c] + w.ln_f.bias[c];
-    Eigen::RowVectorXf logits(w.wte.rows());                       // the model's own product (kernels.hpp)
-    gptk::gemm_abt(1, int(w.wte.rows()), d, y.data(), d, w.wte.data(), d, logits.data(), w.wte.rows());
-    return logits;
+    return gpt_unembed_row(w, y);
 }
 
 bool gpt_logit_lens(const GptWeights& w, const std::vector<int>& tokens, int answer, int k, GptLens* out,
