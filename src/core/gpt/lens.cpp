@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include "core/gpt/kernels.hpp"
 
 namespace factlab {
 
