@@ -336,3 +336,43 @@ TEST_CASE("gpt backward: the fast gradient equals the reference's, every tensor,
     bad = batch; bad.starts[1] = 0;
     CHECK_FALSE(bad.validate(c, &err));
 }
+
+// Review: the corners the odd config does not reach: dh = 1 (n_head == n_embd), one layer,
+// one-token sequences (T = 1, a target at their only position), a sequence filling the
+// context, every position a target, and a target equal to the token itself.
+TEST_CASE("gpt backward: dh 1, T 1 sequences and a full context, fast gradient equals the reference") {
+    GptConfig c;
+    c.n_layer = 1; c.n_head = 5; c.n_embd = 5; c.n_positions = 4; c.vocab_size = 7; c.n_inner = 3;
+    const GptWeights w = rough_weights(c, 31);
+    const GptRefWeights rw = GptRefWeights::from(w);
+    GptBatch b;
+    b.starts = {0};
+    const std::vector<std::vector<int>> seqs{{3}, {1, 4, 6, 2}, {5}, {0, 0}};
+    for (const auto& s : seqs) {
+        for (size_t i = 0; i < s.size(); ++i) {
+            b.tokens.push_back(s[i]);
+            b.targets.push_back(i + 1 < s.size() ? s[i + 1] : s[i]);
+        }
+        b.starts.push_back(int(b.tokens.size()));
+    }
+    std::string err;
+    REQUIRE(b.validate(c, &err));
+    std::vector<Eigen::MatrixXd> ref;
+    const double ref_loss = gpt_reference_loss_and_grad(rw, b, &ref);
+    GptWeights g;
+    REQUIRE(g.resize(c, &err));
+    GptBatchCache bc;
+    const double loss = gpt_loss_and_grad(w, b, &g, 1.f, &bc);
+    CHECK(loss == doctest::Approx(ref_loss).epsilon(1e-5));
+    const std::vector<GptConstTensor> t = static_cast<const GptWeights&>(g).tensors();
+    for (size_t k = 0; k < t.size(); ++k) {
+        const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> m(
+            t[k].data, ref[k].rows(), ref[k].cols());
+        INFO(t[k].name);
+        CHECK(max_rel(m, ref[k]) < 5e-5);
+    }
+    // a batch forward's rows equal single-prompt forwards (attention stays inside each sequence)
+    GptCache one;
+    REQUIRE(gpt_forward(w, seqs[1].data(), 4, nullptr, &one, &err));
+    CHECK((one.ln_f - bc.rows.ln_f.middleRows(1, 4)).cwiseAbs().maxCoeff() == 0.f);
+}

@@ -270,3 +270,30 @@ TEST_CASE("gpt built-in model: retraining the recipe reproduces the shipped weig
         CHECK(same_bits(a[k].data, b[k].data, size_t(a[k].size())));
     }
 }
+
+// Review: the sizes come from flags (--d, --mlp, --threads, --batch) and files; a run whose
+// per-thread gradients or batch cache would not fit is refused before anything is allocated
+// (it used to pass init and die of std::bad_alloc, uncaught, at the first step).
+TEST_CASE("gpt trainer: a run that would need more memory than the bound is refused with a message") {
+    GptConfig c = toy_config(12);
+    c.n_layer = 1; c.n_embd = 640; c.n_head = 1; c.n_inner = 2560;     // 4.9M weights: valid alone
+    std::string err;
+    REQUIRE(c.validate(&err));
+    GptWeights w;
+    REQUIRE(w.resize(c, &err));
+    GptTrainConfig tc;
+    tc.steps = 1; tc.batch = 256; tc.threads = 256;                    // 256 gradient copies: ~5 GB
+    GptTrainer t;
+    CHECK_FALSE(t.init_from(w, tc, toy_data(12, 256, 1), &err));
+    CHECK(err.find("MB") != std::string::npos);
+    tc.threads = 1;                                                    // the same model on one thread fits
+    CHECK(t.init_from(w, tc, toy_data(12, 256, 1), &err));
+    // a huge batch cache alone: V large, many long targets
+    GptConfig big = toy_config(400000);
+    big.n_layer = 1; big.n_embd = 32; big.n_head = 1; big.n_inner = 32;
+    REQUIRE(big.validate(&err));
+    GptWeights wb;
+    REQUIRE(wb.resize(big, &err));
+    tc.batch = 4096;
+    CHECK_FALSE(t.init_from(wb, tc, toy_data(12, 4096, 2), &err));   // logits of 4096 x 5 rows x 400k words
+}

@@ -106,6 +106,23 @@ bool GptTrainer::init_from(const GptWeights& start, const GptTrainConfig& train,
         }
         if (!any) return bad(which + " has no target token");
     }
+    // Memory the run will hold, bounded before anything is allocated (the sizes come from
+    // flags and files): weights, gradient, Adam's m and v, one gradient per extra thread, and
+    // the cache of the largest batch (forward and backward rows, logits at the targets).
+    {
+        const int64_t P = start.config.n_params(), d = start.config.n_embd, F = start.config.n_inner;
+        const int64_t V = start.config.vocab_size, H = start.config.n_head, L = start.config.n_layer;
+        const int64_t B = std::min<int64_t>(train.batch, int64_t(data.size()));
+        const int64_t threads = std::min<int64_t>(train.threads, B);
+        int64_t longest = 0;
+        for (const GptSequence& s : data) longest = std::max<int64_t>(longest, int64_t(s.tokens.size()));
+        const int64_t N = B * longest;                         // tokens of a batch, at most
+        const int64_t per_token = L * (10 * d + 3 * F + H * longest) + 8 * d + F + 2 * V;
+        const double bytes = 4.0 * (double(P) * double(4 + (threads > 1 ? threads : 0)) + double(N) * double(per_token));
+        if (bytes > kGptTrainMaxBytes)
+            return bad("training would need about " + std::to_string(int64_t(bytes / 1048576.0)) + " MB (at most " +
+                       std::to_string(int64_t(kGptTrainMaxBytes / 1048576.0)) + " MB): fewer weights, a smaller batch or fewer threads");
+    }
     w_ = start;
     grad_ = start;
     adam_.reset(start);

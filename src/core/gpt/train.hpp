@@ -26,6 +26,10 @@ struct GptSequence {
     std::vector<char> target;         // (T) target[i] != 0: token i is predicted from position i - 1; target[0] must be 0
 };
 
+// The most memory a training run may hold (weights, gradients, Adam, per-thread gradients,
+// the largest batch's cache): init refuses a run that would need more, with a message.
+constexpr double kGptTrainMaxBytes = 4.0 * 1024 * 1024 * 1024;
+
 struct GptTrainConfig {
     int steps = 400;
     int batch = 256;                  // sequences per step (all of them when larger than the data)
