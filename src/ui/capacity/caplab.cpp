@@ -185,6 +185,9 @@ const Activations& caplab_activations(App& a, int kind) {
     Mat OUT;
     if (act.shown == n) mlp_forward_batch(m.mlp, *X, act.H, OUT);   // H (h, n), OUT (d, n)
     else mlp_forward_batch(m.mlp, X->leftCols(act.shown), act.H, OUT);
+    // Compiled: neuron s is subject s's AND gate, so the first subjects' own neurons
+    // are the rows worth showing (the other rows are silent for them).
+    if (kind == kCompiled && act.shown < n && h == n) act.H = Mat(act.H.topRows(act.shown));
     act.key = key;
     return act;
 }

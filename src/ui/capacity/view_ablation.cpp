@@ -64,6 +64,7 @@ struct AblationCache {
     int fixed = 0;                  // facts wrong without ablation, right with it
     std::string mask;
     double made_ms = 0;
+    double cost_ms = 0;             // what the last evaluation took: a large set waits longer
 } g_cache;
 
 void draw_ablation(App& a, const ViewCtx& ctx) {
@@ -172,7 +173,7 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
     std::string key = std::to_string(caplab_model_key(a, kind)) + "|" + mask_text(mask);
     double now = platform::now_ms();
     bool training = kind == kLearned && caplab(a).playing && g_cache.mask == mask_text(mask) && !g_cache.key.empty();
-    if (key != g_cache.key && !(training && now - g_cache.made_ms < 500)) {
+    if (key != g_cache.key && !(training && now - g_cache.made_ms < std::max(500.0, 10 * g_cache.cost_ms))) {
         g_cache = AblationCache{};
         g_cache.key = key;
         g_cache.mask = mask_text(mask);
@@ -207,6 +208,7 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
             g_cache.broken.push_back({f, now});
         }
         for (int f : g_cache.base.wrong) g_cache.fixed += !wrong_now[size_t(f)];
+        g_cache.cost_ms = platform::now_ms() - now;
     }
     const FactSet& ev = g_cache.sub.facts.empty() ? facts : g_cache.sub;
     int off = int(std::count(mask.begin(), mask.end(), 1));

@@ -50,7 +50,11 @@ void draw_map(App& a, int kind, float w, float h, int* sel_kind, int* sel_neuron
     hm.set(act.H, act.key);
     ImGui::BeginGroup();
     char title[120];
-    std::snprintf(title, sizeof title, "%s: %d neurons", kind == kCompiled ? "Compiled" : "Learned", int(act.H.rows()));
+    if (int(act.H.rows()) < m.mlp.hidden())
+        std::snprintf(title, sizeof title, "%s: %d of %d neurons", kind == kCompiled ? "Compiled" : "Learned", int(act.H.rows()),
+                      m.mlp.hidden());
+    else
+        std::snprintf(title, sizeof title, "%s: %d neurons", kind == kCompiled ? "Compiled" : "Learned", int(act.H.rows()));
     ImGui::TextUnformatted(title);
     if (act.shown < act.total)
         ImGui::TextDisabled("first %d of %d subjects: %.1f per neuron", act.shown, act.total, subjects_per_neuron(act.H));
@@ -103,7 +107,7 @@ void draw_activations(App& a, const ViewCtx& ctx) {
         if (act.shown < act.total) {
             ui::Note("The %s model: only the first %d of %d subjects are shown; all of them would need %s activations "
                      "(%d neurons each), more than the page builds at once.", model_kind_name(k), act.shown, act.total,
-                     plot::Grouped(double(act.total) * double(act.H.rows())).c_str(), int(act.H.rows()));
+                     plot::Grouped(double(act.total) * caplab_model(a, k).mlp.hidden()).c_str(), caplab_model(a, k).mlp.hidden());
             avail_h -= fs * 2.6f;
         }
     }

@@ -32,6 +32,7 @@ struct EditCache {
     std::string key[4];
     EditReport report[4];          // cell = model kind * 2 + method
     double made_ms[4] = {0, 0, 0, 0};
+    double cost_ms[4] = {0, 0, 0, 0};  // what the last edit took: a large set waits longer
 } g_edits;
 
 // A combo over names; returns true and sets *out when the choice changes.
@@ -60,7 +61,7 @@ const EditReport& edit_for(App& a, int cell, const EditRequest& base) {
     // edits at most twice a second (each one evaluates every fact twice).
     double now = platform::now_ms();
     bool training = kind == kLearned && caplab(a).playing && !g_edits.key[cell].empty();
-    if (key != g_edits.key[cell] && !(training && now - g_edits.made_ms[cell] < 500)) {
+    if (key != g_edits.key[cell] && !(training && now - g_edits.made_ms[cell] < std::max(500.0, 10 * g_edits.cost_ms[cell]))) {
         g_edits.made_ms[cell] = now;
         Model edited;
         const Model& m = caplab_model(a, kind);
@@ -83,6 +84,7 @@ const EditReport& edit_for(App& a, int cell, const EditRequest& base) {
             }
         }
         g_edits.key[cell] = key;
+        g_edits.cost_ms[cell] = platform::now_ms() - now;
     }
     return g_edits.report[cell];
 }

@@ -64,7 +64,8 @@ bool parse_query(std::string_view text, State* out, std::vector<std::string>* wa
                  const StateLimits& limits) {
     auto warn = [&](std::string w) { if (warnings && warnings->size() < 20) warnings->push_back(std::move(w)); };
     if (!text.empty() && (text[0] == '#' || text[0] == '?')) text.remove_prefix(1);
-    const std::string too_long = "link state too long (over " + std::to_string(limits.max_text) + " bytes); ignored";
+    const std::string too_long = "This link was ignored: its state is too long (over " + std::to_string(limits.max_text) +
+                                 " bytes). The page kept what it showed.";
     if (text.size() > 3 * limits.max_text) { warn(too_long); return false; }
     State s;
     size_t count = 0, size = 0;
