@@ -20,38 +20,68 @@
   var canvas = document.getElementById("canvas");
   var query = new URLSearchParams(location.search);
   var embedded = /^(1|true|yes|on)?$/.test(query.get("embed") === null ? "x" : query.get("embed"));
-  var MAX_MESSAGE = 16384;
+  // Bounds on every string that crosses into C++ (UTF-16 units; C++ checks bytes
+  // again and says why it refused): a longer text is cut just past the bound, so
+  // C++ still sees that it was too long, and never has to hold all of it.
+  var MAX_MESSAGE = 16384;                 // a host message (HostMessageLimits::max_bytes)
+  var MAX_FACTS = 8 * 1024 * 1024;         // a facts CSV (ParseLimits::max_bytes)
+  var MAX_FACTS_MESSAGE = 2 * MAX_FACTS + 65536;   // a factlab:facts message: CSV as JSON text
+  var MAX_LINK = 3 * 4096;                 // a link's state text (3 x StateLimits::max_text)
+  var MAX_SUBJECT = 4096, MAX_NAME = 256, MAX_PASTE = 4096;
 
   // ---- [1] API and start-up ------------------------------------------------
   var readyResolve, readyReject, started = false;
   var api = {
     ready: new Promise(function (res, rej) { readyResolve = res; readyReject = rej; }),
     firstFrameMs: null,
-    lookup: function (subject) { return JSON.parse(call("factlab_lookup_json", "string", ["string"], [String(subject)])); },
+    lookup: function (subject) { return JSON.parse(callText("factlab_lookup_json", [[subject, MAX_SUBJECT]])); },
     getState: function () { return call("factlab_get_state", "string", [], []); },
-    setState: function (q) { return JSON.parse(call("factlab_set_state", "string", ["string"], [String(q)])); },
+    setState: function (q) { return JSON.parse(callText("factlab_set_state", [[q, MAX_LINK]])); },
     views: function () { return JSON.parse(call("factlab_views_json", "string", [], [])); },
     // The superposition lab's main run: step, worst pair, frame rate while it ran.
     superposition: function () { return JSON.parse(call("factlab_superposition_json", "string", [], [])); },
     // The postMessage protocol, called directly: returns the reply object (or null).
     message: function (msg) {
-      var text = typeof msg === "string" ? msg : JSON.stringify(msg);
-      var reply = call("factlab_message", "string", ["string"], [text]);
+      var reply = sendMessage(msg);
       return reply ? JSON.parse(reply) : null;
     },
     loadFacts: function (name, text) {
-      var bytes = new TextEncoder().encode(String(text));
-      var p = Module._malloc(bytes.length + 1);
-      Module.HEAPU8.set(bytes, p);
-      try { return JSON.parse(Module.ccall("factlab_load_facts", "string", ["string", "number", "number"], [String(name), p, bytes.length])); }
-      finally { Module._free(p); }
+      return JSON.parse(callText("factlab_load_facts", [[name, MAX_NAME], [text, MAX_FACTS]]));
     },
+    // Frames the C++ main loop has drawn (a frozen loop stops it; tests watch it).
+    frameCount: function () { return call("factlab_frame_count", "number", [], []); },
+    // The messages shown at the bottom of the page now: [{text, error}].
+    messages: function () { return JSON.parse(call("factlab_messages_json", "string", [], [])); },
   };
   window.factlab = api;
 
   function call(name, ret, types, args) {
     if (!started) throw new Error("factlab is still loading: await factlab.ready first");
     return Module.ccall(name, ret, types, args);
+  }
+  // Calls a C++ export that takes (pointer, length) per text, returning a string.
+  // Texts go through the heap, never through ccall's "string", which copies them
+  // onto the 1 MB wasm stack without a bound (a long link overwrote memory).
+  function callText(name, texts, ret) {
+    if (!started) throw new Error("factlab is still loading: await factlab.ready first");
+    var ptrs = [], args = [], types = [];
+    try {
+      texts.forEach(function (t) {
+        var s = String(t[0]);
+        if (s.length > t[1]) s = s.slice(0, t[1] + 1);
+        var bytes = new TextEncoder().encode(s);
+        var p = Module._malloc(bytes.length + 1);
+        if (!p) throw new Error("factlab: out of memory for a text of " + bytes.length + " bytes");
+        ptrs.push(p);
+        Module.HEAPU8.set(bytes, p);      // HEAPU8 read after _malloc: the heap may have grown
+        Module.HEAPU8[p + bytes.length] = 0;
+        args.push(p, bytes.length);
+        types.push("number", "number");
+      });
+      return Module.ccall(name, ret === undefined ? "string" : ret, types, args);
+    } finally {
+      ptrs.forEach(function (p) { Module._free(p); });
+    }
   }
   function exp(name) { return started && Module["_" + name]; }   // a raw export, once running
 
@@ -175,7 +205,7 @@
     var t = e.clipboardData && e.clipboardData.getData("text/plain");
     if (t && exp("factlab_paste")) {
       e.preventDefault();
-      Module.ccall("factlab_paste", null, ["string"], [t.replace(/[\r\n\t]+/g, " ").slice(0, 4096)]);
+      callText("factlab_paste", [[t.replace(/[\r\n\t]+/g, " ").slice(0, MAX_PASTE), MAX_PASTE]], null);
     }
   });
 
@@ -333,24 +363,31 @@
   });
 
   // ---- [7] host pages: postMessage (docs/embed.md) ---------------------------
-  // Messages are validated in C++ (src/ui/state_message.cpp); here they are only
-  // bounded, queued until factlab runs, and answered to their sender's origin.
+  // Messages are validated in C++ (src/ui/common/state_message.cpp); here they are
+  // only bounded, queued until factlab runs, and answered to their sender's origin.
   var inbox = [];
   function post(target, origin, text) {
     try { target.postMessage(JSON.parse(text), origin === "null" || !origin ? "*" : origin); } catch (e) { /* closed */ }
   }
+  // A message as the JSON text C++ parses, or null when it is not for factlab.
+  // A factlab:facts message carries a whole CSV: its text is cut just past
+  // MAX_FACTS (C++ then says it is too long) before it is stringified.
+  function messageText(data) {
+    if (typeof data === "string") return data.indexOf("factlab:") < 0 ? null : data;   // other scripts' messages
+    if (!(data && typeof data === "object" && typeof data.type === "string" && data.type.indexOf("factlab:") === 0)) return null;
+    if (data.type === "factlab:facts" && typeof data.csv === "string" && data.csv.length > MAX_FACTS)
+      data = Object.assign({}, data, { csv: data.csv.slice(0, MAX_FACTS + 1) });
+    try { return JSON.stringify(data); } catch (e) { return "{\"type\":\"factlab:bad\"}"; }
+  }
+  // C++ bounds each type (16 KB; a factlab:facts message up to MAX_FACTS_MESSAGE).
+  function sendMessage(msg) {
+    var text = typeof msg === "string" ? msg : JSON.stringify(msg);
+    return callText("factlab_message", [[text, MAX_FACTS_MESSAGE]]);
+  }
   function handle(ev) {
-    var data = ev.data, text;
-    if (typeof data === "string") {
-      if (data.indexOf("factlab:") < 0) return;             // other scripts' messages
-      text = data;
-    } else if (data && typeof data === "object" && typeof data.type === "string" && data.type.indexOf("factlab:") === 0) {
-      try { text = JSON.stringify(data); } catch (e) { text = "{\"type\":\"factlab:bad\"}"; }
-    } else {
-      return;
-    }
-    if (text.length > MAX_MESSAGE) text = text.slice(0, MAX_MESSAGE + 1);   // C++ refuses it, saying why
-    var reply = Module.ccall("factlab_message", "string", ["string"], [text]);
+    var text = messageText(ev.data);
+    if (text === null) return;
+    var reply = sendMessage(text);
     if (reply && ev.source) post(ev.source, ev.origin, reply);
   }
   var live = false;                    // the first frame ran: the link's state is in place
@@ -388,12 +425,31 @@
     document.getElementById("glnote").hidden = true;
   }, false);
 
+  // The hash follows the state through history.replaceState, which browsers
+  // rate-limit (Safari: 100 calls in 30 s, then it throws; Chromium throttles):
+  // a long slider drag would pass that. Writes are coalesced to one per
+  // HASH_EVERY_MS; the last state is always written (a trailing timer).
+  var HASH_EVERY_MS = 400, hashWrittenAt = -1e9, hashTimer = 0, hashShown = null;
+  function writeHash() {
+    if (hashTimer) return;                      // a write is already scheduled: it takes lastHash
+    var wait = hashWrittenAt + HASH_EVERY_MS - performance.now();
+    if (wait > 0) { hashTimer = setTimeout(function () { hashTimer = 0; writeHash(); }, wait); return; }
+    if (lastHash === hashShown) return;
+    hashWrittenAt = performance.now();
+    try {
+      history.replaceState(null, "", location.pathname + location.search + (lastHash ? "#" + lastHash : ""));
+      hashShown = lastHash;
+    } catch (e) {                               // refused anyway: try again later
+      hashTimer = setTimeout(function () { hashTimer = 0; writeHash(); }, 4 * HASH_EVERY_MS);
+    }
+  }
+
   window.factlabPage = {
     prefs: prefs,
-    setHash: function (h) {
+    setHash: function (h) {             // every state change (C++ calls it at most once a frame)
       lastHash = h;
-      history.replaceState(null, "", location.pathname + location.search + (h ? "#" + h : ""));
       updateOpenLink(h);
+      writeHash();
     },
     copy: copyText,
     save: function (name, bytes, mime) {
@@ -429,17 +485,16 @@
     wakeAt: function (ms) { wakeAt(ms); },
   };
 
+  // A file past the limit is read only to just past it: C++ says it is too long.
   function readFacts(file) {
-    if (file.size > 8 * 1024 * 1024) {
-      api.loadFacts(file.name, "");
-      return;
-    }
-    file.text().then(function (text) { api.loadFacts(file.name, text); });
+    var part = file.size > MAX_FACTS ? file.slice(0, MAX_FACTS + 1) : file;
+    part.text().then(function (text) { api.loadFacts(file.name, text); });
   }
 
   // Back/forward or an edited hash: restore that state.
   window.addEventListener("hashchange", function () {
     var h = location.hash.replace(/^#/, "");
+    hashShown = h;                    // what the address bar shows now
     if (h !== lastHash && started) { lastHash = h; api.setState(h); }
   });
   // A facts CSV dropped anywhere on the page (not in an embed).

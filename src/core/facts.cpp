@@ -25,16 +25,6 @@ namespace factlab {
 
 // [SECTION] helpers ---------------------------------------------------------
 
-namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
-
-std::string_view trim_spaces(std::string_view s) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-    return s;
-}
-
 // Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
 bool valid_utf8(std::string_view s) {
     size_t i = 0, n = s.size();
@@ -59,6 +49,23 @@ bool valid_utf8(std::string_view s) {
     }
     return true;
 }
+
+std::string join_tokens(const std::vector<std::string>& toks) {
+    std::string s;
+    for (size_t k = 0; k < toks.size(); ++k) { if (k) s += ' '; s += toks[k]; }
+    return s;
+}
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+
+std::string_view trim_spaces(std::string_view s) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    return s;
+}
+
 
 // A field as it may appear in a message: short, printable, valid UTF-8.
 std::string shown(std::string_view s, size_t max = 60) {
@@ -197,12 +204,6 @@ std::string field_problem(const Record& r, size_t k, size_t max_field) {
     }
     if (!valid_utf8(f)) return "invalid UTF-8 in the " + std::string(field_name(k));
     return "";
-}
-
-std::string join_tokens(const std::vector<std::string>& toks) {
-    std::string s;
-    for (size_t k = 0; k < toks.size(); ++k) { if (k) s += ' '; s += toks[k]; }
-    return s;
 }
 
 template <class V>
@@ -415,8 +416,7 @@ const FactSet& builtin_facts() {
     return fs;
 }
 
-namespace {
-void write_field(std::string& out, const std::string& f) {
+void append_csv_field(std::string& out, std::string_view f) {
     bool quote = f.empty() || f.front() == ' ' || f.back() == ' ' ||
                  f.find_first_of(",\"\r\n") != std::string::npos;
     if (!quote) { out += f; return; }
@@ -424,16 +424,15 @@ void write_field(std::string& out, const std::string& f) {
     for (char c : f) { if (c == '"') out += '"'; out += c; }
     out += '"';
 }
-}  // namespace
 
 std::string facts_to_csv(const FactSet& fs) {
     std::string out = "subject,relation,object\n";
     for (const Fact& f : fs.facts) {
-        write_field(out, f.subject);
+        append_csv_field(out, f.subject);
         out += ',';
-        write_field(out, f.relation);
+        append_csv_field(out, f.relation);
         out += ',';
-        write_field(out, f.object);
+        append_csv_field(out, f.object);
         out += '\n';
     }
     return out;

@@ -68,6 +68,14 @@ FactSet make_fact_set(std::vector<Fact> facts);
 std::string_view builtin_facts_csv();
 const FactSet& builtin_facts();
 
+// Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF
+// (the one check for files, links and messages alike).
+bool valid_utf8(std::string_view s);
+// Tokens joined by single spaces: a subject's one canonical spelling.
+std::string join_tokens(const std::vector<std::string>& toks);
+// One CSV field, RFC 4180: quoted when it holds , " CR LF, is empty or has
+// edge spaces; quotes inside doubled. Every CSV factlab writes uses it.
+void append_csv_field(std::string& out, std::string_view field);
 // Facts as CSV text (round-trips through parse_facts_csv).
 std::string facts_to_csv(const FactSet& fs);
 

@@ -26,10 +26,10 @@
 
 // ---- JS helpers (the only place the page's DOM is touched from C++) ---------
 EM_JS(char*, js_query_string, (), {
-    return stringToNewUTF8((location.search || "").replace(/^[?]/, ""));
+    return stringToNewUTF8((location.search || "").replace(/^[?]/, "").slice(0, 12289));   // bounded: see parse_query
 });
 EM_JS(char*, js_hash_string, (), {
-    return stringToNewUTF8((location.hash || "").replace(/^#/, ""));
+    return stringToNewUTF8((location.hash || "").replace(/^#/, "").slice(0, 12289));
 });
 EM_JS(char*, js_page_url, (), {
     // Works for http(s) and file: pages alike (location.origin is "null" on file:).
@@ -221,8 +221,9 @@ extern "C" void factlab_frame_now() {
     wake_loop();                       // and the frames after it, as for any input
 }
 
-extern "C" void factlab_paste(const char* text) {
-    if (text && ImGui::GetCurrentContext() && ImGui::GetIO().WantTextInput) ImGui::GetIO().AddInputCharactersUTF8(text);
+extern "C" void factlab_paste(const char* text, int len) {   // (pointer, length) on the heap, as web_api.hpp
+    if (!text || len <= 0 || len > 16384 || !ImGui::GetCurrentContext() || !ImGui::GetIO().WantTextInput) return;
+    ImGui::GetIO().AddInputCharactersUTF8(std::string(text, size_t(len)).c_str());
 }
 
 // The WebGL context came back after a loss: every GL object is gone. ImGui's

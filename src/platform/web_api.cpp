@@ -29,19 +29,26 @@ void web_post_ready() {
     platform::post_to_host(share::ready_message(a));
 }
 
+// The hash gets every change (the page coalesces history writes: browsers
+// rate-limit them); the host page hears at most one state message per 150 ms.
 void web_after_frame() {
-    unsigned& seen = g_seen;
+    static unsigned posted = ~0u;
     static double last = 0;
     App& a = app();
+    if (a.state.version() == g_seen && a.state.version() == posted) return;
+    std::string q = share_query(a.state);
+    if (a.state.version() != g_seen) {
+        g_seen = a.state.version();
+        platform::set_url_hash(q);
+    }
     double now = platform::now_ms();
-    if (a.state.version() != seen && now - last > 150) {   // throttle: sliders move every frame
-        seen = a.state.version();
+    if (a.state.version() != posted && now - last > 150) {   // throttle: sliders move every frame
+        posted = a.state.version();
         last = now;
         // The hash and the host get the shareable state: without the page keys
         // (embed, controls), which stay in the query string of an embed.
-        platform::set_url_hash(share_query(a.state));
         const ViewInfo* v = share::effective_view(a);
-        nlohmann::json j = {{"type", "factlab:state"}, {"state", share_query(a.state)}, {"view", v ? v->id : ""}};
+        nlohmann::json j = {{"type", "factlab:state"}, {"state", q}, {"view", v ? v->id : ""}};
         platform::post_to_host(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
 }
@@ -50,9 +57,20 @@ void web_after_frame() {
 
 using namespace factlab;
 
-extern "C" const char* factlab_lookup_json(const char* subject) {
+// Texts from the page arrive as (pointer, length) on the heap (web/factlab-page.js
+// callText): never NUL-terminated strings read to their end, never on the stack.
+static std::string_view text_of(const char* p, int len) {
+    return p && len > 0 ? std::string_view(p, size_t(len)) : std::string_view();
+}
+
+extern "C" const char* factlab_lookup_json(const char* subject, int len) {
     App& a = app();
-    LookupResult r = lookup(a.model(), subject ? subject : "");
+    std::string_view s = text_of(subject, len);
+    if (s.size() > 4096) {
+        g_out = nlohmann::json({{"error", "subject is longer than 4096 bytes"}}).dump();
+        return g_out.c_str();
+    }
+    LookupResult r = lookup(a.model(), std::string(s));
     g_out = lookup_to_json(a.model(), r);
     return g_out.c_str();
 }
@@ -62,22 +80,40 @@ extern "C" const char* factlab_get_state() {
     return g_out.c_str();
 }
 
-extern "C" const char* factlab_set_state(const char* query) {
+// A refused link leaves the state as it was, says why on the page, and puts
+// the state's own link back into the address bar.
+extern "C" const char* factlab_set_state(const char* query, int len) {
+    App& a = app();
     std::vector<std::string> warnings;
     State s;
-    if (parse_query(query ? query : "", &s, &warnings)) replace_keep_page_keys(&app().state, s);
-    g_out = nlohmann::json(warnings).dump();
+    if (parse_query(text_of(query, len), &s, &warnings)) replace_keep_page_keys(&a.state, s);
+    else g_seen = ~0u;
+    for (const std::string& w : warnings) a.toast(w, true);
+    g_out = nlohmann::json(warnings).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return g_out.c_str();
 }
 
-extern "C" const char* factlab_load_facts(const char* name, const char* data, int len) {
+extern "C" const char* factlab_load_facts(const char* name, int name_len, const char* data, int len) {
     App& a = app();
-    std::string text = (data && len > 0) ? std::string(data, size_t(len)) : std::string();
-    bool ok = a.load_facts_csv(name ? name : "facts.csv", text);
+    std::string_view n = text_of(name, name_len);
+    std::string shown = n.empty() ? "facts.csv" : std::string(n.substr(0, 120));
+    bool ok = a.load_facts_csv(shown, std::string(text_of(data, len)));
     nlohmann::json errs = nlohmann::json::array();
     for (const ParseIssue& e : a.facts_errors) errs.push_back({{"line", e.line}, {"reason", e.reason}});
     nlohmann::json j = {{"ok", ok}, {"errors", errs}, {"facts", a.facts.facts.size()}, {"subjects", a.facts.subjects.size()}};
-    g_out = j.dump();
+    g_out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return g_out.c_str();
+}
+
+extern "C" int factlab_frame_count() { return ImGui::GetCurrentContext() ? ImGui::GetFrameCount() : 0; }
+
+// The messages at the bottom of the page now (what a reader sees), for tests.
+extern "C" const char* factlab_messages_json() {
+    nlohmann::json j = nlohmann::json::array();
+    double now = platform::now_ms();
+    for (const Message& m : app().messages)
+        if (m.until_ms > now) j.push_back({{"text", m.text}, {"error", m.error}});
+    g_out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return g_out.c_str();
 }
 
@@ -109,8 +145,8 @@ extern "C" const char* factlab_superposition_json() {
     return g_out.c_str();
 }
 
-extern "C" const char* factlab_message(const char* json) {
-    g_out = share::handle_host_message(app(), json ? json : "");
+extern "C" const char* factlab_message(const char* json, int len) {
+    g_out = share::handle_host_message(app(), text_of(json, len));
     return g_out.c_str();
 }
 

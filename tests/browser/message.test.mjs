@@ -253,6 +253,84 @@ describe("postMessage protocol", () => {
     assert.equal(r[2], null);
   });
 
+  // Issue 10 item 5: each factlab:set may carry up to 64 keys, and they merge:
+  // a series of them passed the 64 keys a link holds, so "Copy link" could no
+  // longer restore the state. Now the set that would pass it is refused, saying why.
+  it("a series of factlab:set messages cannot pass the 64 keys a link holds", async () => {
+    await setup();
+    await send({ type: "factlab:replace", state: { view: "lookup", subject: "Michael Jordan" }, id: "k0" });
+    await next(reply("k0"), "reply to the replace");
+    const batch = (b) => Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`x${b}_${i}`, "1"]));
+    const replies = [];
+    for (let b = 0; b < 4; ++b) {
+      await send({ type: "factlab:set", state: batch(b), id: `k${b + 1}` });
+      replies.push((await next(reply(`k${b + 1}`), `reply to set ${b + 1}`)).data);
+    }
+    assert.deepEqual(replies.slice(0, 3).map((r) => r.type), ["factlab:state", "factlab:state", "factlab:state"]);
+    assert.equal(replies[3].type, "factlab:error", `the set past 64 keys was accepted: ${JSON.stringify(replies[3]).slice(0, 200)}`);
+    assert.match(replies[3].error, /64/);
+    const st = parseQuery(await frameState());
+    const keys = Object.keys(st).length;
+    assert.ok(keys <= 64, `the state holds ${keys} keys`);
+    assert.ok(!("x3_0" in st), "the refused set changed the state");
+    // The copied link restores exactly this state (every key read back).
+    const back = await frame.evaluate((q) => window.factlab.setState(q), await frameState());
+    assert.deepEqual(back, [], `the state's own link warns: ${JSON.stringify(back)}`);
+    await send({ type: "factlab:replace", state: { view: "lookup", subject: "Michael Jordan" }, id: "k9" });
+    await next(reply("k9"), "reply to the clean-up");
+  });
+
+  // Issue 14: a host page sends a facts CSV; it loads like a dropped file.
+  it("factlab:facts loads a good CSV; a bad one comes back as factlab:error with its lines", async () => {
+    await setup();
+    const good = "subject,relation,object\nMichael Jordan,sport,basketball\nJordan Spieth,sport,golf\n" +
+      "\"Shaquille \"\"Shaq\"\" O'Neal\",sport,basketball\nSerena Williams,sport,tennis\n";
+    await send({ type: "factlab:facts", csv: good, name: "host.csv", id: "f1" });
+    const ok = await next(reply("f1"), "reply to the good facts");
+    assert.equal(ok.data.type, "factlab:state", JSON.stringify(ok.data).slice(0, 300));
+    await frames(frame, 3);
+    let look = await frame.evaluate(() => window.factlab.lookup("Jordan Spieth"));
+    assert.equal(look.answers?.sport?.object, "golf");
+    look = await frame.evaluate(() => window.factlab.lookup("Shaquille \"Shaq\" O'Neal"));
+    assert.equal(look.answers?.sport?.object, "basketball");
+
+    const bad = "subject,relation,object\nLarry Bird,sport,basketball\nMagic Johnson,sport\nA B,sport,x,y\n";
+    await send({ type: "factlab:facts", csv: bad, id: "f2" });
+    const err = await next(reply("f2"), "reply to the bad facts");
+    assert.equal(err.data.type, "factlab:error");
+    assert.deepEqual(err.data.errors.map((e) => e.line), [3, 4], JSON.stringify(err.data));
+    assert.match(err.data.errors[0].reason, /fields/);
+    assert.match(err.data.error, /previous facts are kept/);
+    look = await frame.evaluate(() => window.factlab.lookup("Jordan Spieth"));
+    assert.equal(look.answers?.sport?.object, "golf", "the bad file replaced the good facts");
+
+    // A CSV past the 8 MB limit: refused with a reason, the page alive.
+    const huge = "subject,relation,object\n" + "Some One,sport,golf\n".repeat(450000);
+    await send({ type: "factlab:facts", csv: huge, id: "f3" });
+    const big = await next(reply("f3"), "reply to the 9 MB facts", 30000);
+    assert.equal(big.data.type, "factlab:error");
+    assert.match(big.data.error, /limit|longer/, big.data.error);
+    await frames(frame, 3);
+    look = await frame.evaluate(() => window.factlab.lookup("Jordan Spieth"));
+    assert.equal(look.answers?.sport?.object, "golf");
+    await frame.evaluate(() => window.factlab.message({ type: "factlab:facts", csv: "subject,relation,object\n" }));
+  });
+
+  it("a 3,000,000-character message is refused, saying why, and the page keeps drawing", async () => {
+    await setup();
+    const f0 = await frame.evaluate(() => window.factlab.frameCount());
+    await send({ type: "factlab:set", id: "long", state: { subject: "z".repeat(3000000) } });   // the id first: found by the scan of the first 1 MB
+    const m = await next(reply("long"), "reply to the long message", 20000);
+    assert.equal(m.data.type, "factlab:error");
+    assert.match(m.data.error, /longer than/);
+    const r = await frame.evaluate(() => window.factlab.message("{\"type\":\"factlab:set\",\"id\":5,\"state\":\"q=" + "w".repeat(3000000) + "\"}"));
+    assert.equal(r.type, "factlab:error");
+    assert.equal(r.id, 5);
+    await frames(frame, 4);
+    const f1 = await frame.evaluate(() => window.factlab.frameCount());
+    assert.ok(f1 > f0, `the frame stopped drawing (${f0} -> ${f1})`);
+  });
+
   it("logged no console errors (host and frame)", async () => {
     await setup();
     expectNoErrors(wHost, "host page + iframe");

@@ -113,6 +113,84 @@ describe("URL round trip", () => {
     log(`hostile hash: state is now ${await page.evaluate(() => window.factlab.getState().slice(0, 200))}`);
   });
 
+  // Issue 10 item 2: strings went onto the 1 MB wasm stack through ccall, and a
+  // 300,000-character link overwrote memory ("memory access out of bounds").
+  // Now: the page keeps its state, keeps drawing, and says why it ignored the link.
+  async function expectIgnoredLong(what, before) {
+    const f0 = await page.evaluate(() => window.factlab.frameCount());
+    await frames(page, 6);
+    const f1 = await page.evaluate(() => window.factlab.frameCount());
+    assert.ok(f1 > f0, `${what}: the page stopped drawing (frames ${f0} -> ${f1})`);
+    expectSubset(await state(page), before, `${what}: the previous state`);
+    const r = await page.evaluate(() => window.factlab.lookup("Michael Jordan"));
+    assert.equal(r.answers?.sport?.object, "basketball", `${what}: lookup after the long link`);
+    const msgs = await page.evaluate(() => window.factlab.messages());
+    assert.ok(msgs.some((m) => m.error && /too long/.test(m.text)), `${what}: no visible message says why: ${JSON.stringify(msgs)}`);
+    const h = await page.evaluate(() => location.hash.length);
+    assert.ok(h < 5000, `${what}: the address bar still holds the ${h}-character link`);
+    assert.deepEqual(w.errors, [], `${what}: errors:\n  ${w.errors.join("\n  ")}`);
+  }
+  for (const n of [300000, 3000000]) {
+    it(`a ${n.toLocaleString("en")}-character link through factlab.setState is ignored, saying why`, async () => {
+      await setup();
+      await page.evaluate(() => window.factlab.setState("view=block&subject=Michael%20Phelps&d=128"));
+      const before = { view: "block", subject: "Michael Phelps", d: "128" };
+      const warnings = await page.evaluate((n) => window.factlab.setState("view=lookup&subject=" + "x".repeat(n)), n);
+      assert.ok(warnings.some((x) => /too long/.test(x)), `setState's warnings: ${JSON.stringify(warnings)}`);
+      await expectIgnoredLong(`setState(${n} characters)`, before);
+      if (n === 300000) await expectNotBlank(page, "state-long-link-ignored");
+    });
+    it(`a ${n.toLocaleString("en")}-character location.hash is ignored, saying why`, async () => {
+      await setup();
+      await page.evaluate(() => window.factlab.setState("view=and-gate&subject=Michael%20Jordan&d=128"));
+      await frames(page, 3);
+      const before = { view: "and-gate", subject: "Michael Jordan", d: "128" };
+      // The setState test's message fades after 9 s: wait, so this one is seen anew.
+      await page.waitForFunction(() => !window.factlab.messages().some((m) => /too long/.test(m.text)), null, { timeout: 15000 });
+      await page.evaluate((n) => { location.hash = "#view=lookup&d=64&subject=" + "y".repeat(n); }, n);
+      await page.waitForFunction(() => window.factlab.messages().some((m) => /too long/.test(m.text)), null, { timeout: 10000 })
+        .catch(() => {});
+      await expectIgnoredLong(`location.hash (${n} characters)`, before);
+    });
+  }
+  it("a 300,000-character link opened in a new page: defaults, a message, alive", async () => {
+    await setup();
+    await page.goto("about:blank");
+    await openPage(S.context, S.url("index.html#view=params&subject=" + "z".repeat(300000)), { page, settle: 6 });
+    const msgs = await page.evaluate(() => window.factlab.messages());
+    assert.ok(msgs.some((m) => /too long/.test(m.text)), `no message: ${JSON.stringify(msgs)}`);
+    const st = await state(page);
+    assert.ok(st.view !== "params" && !("subject" in st && st.subject.length > 1000), `took the link: ${JSON.stringify(st).slice(0, 200)}`);
+    await expectNotBlank(page, "state-long-link-at-load");
+  });
+
+  // Issue 10 item 6: browsers rate-limit history.replaceState (Safari throws past
+  // 100 calls in 30 s); a slider dragged for seconds changes the state every frame.
+  it("a long drag writes the hash at most a few times a second, and the final state always", async () => {
+    await setup();
+    await page.goto("about:blank");
+    await openPage(S.context, S.url("index.html#view=lookup"), { page, settle: 4 });
+    const r = await page.evaluate(async () => {
+      let calls = 0;
+      const orig = history.replaceState.bind(history);
+      history.replaceState = (...a) => { ++calls; return orig(...a); };
+      const t0 = performance.now();
+      let i = 0;
+      while (performance.now() - t0 < 4000) {         // one change a frame for 4 s, like a drag
+        window.factlab.setState("view=lookup&subject=Drag" + i++);   // cheap: no model rebuild
+        await new Promise((res) => requestAnimationFrame(res));
+      }
+      const last = "Drag" + (i - 1);
+      const dt = performance.now() - t0;
+      await new Promise((res) => setTimeout(res, 1500));   // the trailing write
+      return { calls, changes: i, last, dt, hash: location.hash };
+    });
+    log(`drag: ${r.changes} state changes in ${Math.round(r.dt)} ms -> ${r.calls} replaceState calls`);
+    assert.ok(r.changes > 20, `only ${r.changes} changes: the test did not drag`);
+    assert.ok(r.calls <= Math.ceil(r.dt / 1000 * 3) + 2, `${r.calls} replaceState calls in ${Math.round(r.dt)} ms`);
+    assert.match(r.hash, new RegExp(`(^#|&)subject=${r.last}(&|$)`), `the final state (subject=${r.last}) is not in the hash ${r.hash}`);
+  });
+
   it("an old view id (#view=how-many-fit) opens its view, and the link takes the new id (fit)", async () => {
     await setup();
     await page.goto("about:blank");

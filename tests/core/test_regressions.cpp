@@ -11,6 +11,7 @@
 #include "core/facts.hpp"
 #include "ui/common/state.hpp"
 #include "ui/common/state_message.hpp"
+#include "ui/capacity/csv_export.hpp"
 
 using namespace factlab;
 
@@ -166,4 +167,81 @@ TEST_CASE("regression: facts CSV round trip through facts_to_csv") {
         CHECK(again.facts.facts[k].object == r.facts.facts[k].object);
     }
     CHECK(facts_to_csv(again.facts) == csv);
+}
+
+// Review (issue 10, item 5): the ablation and activations exports wrote
+// "\"" + subject + "\"" without doubling inner quotes, so `Shaquille "Shaq"
+// O'Neal` came out as a field the project's own parser rejects.
+namespace {
+// RFC 4180 records, strictly (a test-side reader: a quote inside a quoted
+// field must be doubled). False on any malformed field.
+bool read_csv(const std::string& text, std::vector<std::vector<std::string>>* rows) {
+    rows->clear();
+    std::vector<std::string> rec(1);
+    size_t i = 0;
+    bool at_field_start = true;
+    while (i < text.size()) {
+        char c = text[i];
+        if (at_field_start && c == '"') {
+            ++i;
+            for (;;) {
+                if (i >= text.size()) return false;
+                if (text[i] == '"') {
+                    if (i + 1 < text.size() && text[i + 1] == '"') { rec.back() += '"'; i += 2; continue; }
+                    ++i;
+                    break;
+                }
+                rec.back() += text[i++];
+            }
+            if (i < text.size() && text[i] != ',' && text[i] != '\n') return false;   // text after the closing quote
+            at_field_start = false;
+            continue;
+        }
+        if (c == ',') { rec.emplace_back(); at_field_start = true; ++i; continue; }
+        if (c == '\n') { rows->push_back(rec); rec.assign(1, ""); at_field_start = true; ++i; continue; }
+        if (c == '"') return false;                                                 // a bare quote mid-field
+        rec.back() += c;
+        at_field_start = false;
+        ++i;
+    }
+    return rec.size() == 1 && rec[0].empty();
+}
+}  // namespace
+
+TEST_CASE("regression: CSV exports double the quotes inside fields (RFC 4180)") {
+    const std::string shaq = "Shaquille \"Shaq\" O'Neal";
+    ParseResult src = parse_facts_csv("subject,relation,object\n\"Shaquille \"\"Shaq\"\" O'Neal\",sport,basketball\n"
+                                      "\"Smith, Jr.\",sport,\"golf, mostly\"\n");
+    REQUIRE(src.ok);
+    REQUIRE(src.facts.subjects.size() == 2);
+    CHECK(src.facts.subjects[0] == shaq);
+
+    // Ablation: the broken facts and their new answers read back field for field.
+    std::string ab = ablation_csv(src.facts, {{0, "a \"new\" one"}, {1, "chess"}});
+    std::vector<std::vector<std::string>> rows;
+    REQUIRE(read_csv(ab, &rows));
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[1] == std::vector<std::string>{shaq, "sport", "basketball", "a \"new\" one"});
+    CHECK(rows[2] == std::vector<std::string>{"Smith, Jr.", "sport", "golf, mostly", "chess"});
+    // ... and its first three columns, written back the same way, are a facts file
+    // the project's own parser takes, with the subject unchanged.
+    std::string facts = "subject,relation,object\n";
+    for (size_t r = 1; r < rows.size(); ++r) {
+        for (int k = 0; k < 3; ++k) { if (k) facts += ','; append_csv_field(facts, rows[r][size_t(k)]); }
+        facts += '\n';
+    }
+    ParseResult back = parse_facts_csv(facts);
+    REQUIRE(back.ok);
+    CHECK(back.facts.subjects == src.facts.subjects);
+    CHECK(back.facts.objects == src.facts.objects);
+
+    // Activations: subject, then one number per neuron.
+    Mat H(2, 2);                                          // (h, n)
+    H << 1.5f, 0.0f, 0.25f, 2.0f;
+    std::string act = activations_csv(src.facts.subjects, H);
+    REQUIRE(read_csv(act, &rows));
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0] == std::vector<std::string>{"subject", "n0", "n1"});
+    CHECK(rows[1] == std::vector<std::string>{shaq, "1.5", "0.25"});
+    CHECK(rows[2] == std::vector<std::string>{"Smith, Jr.", "0", "2"});
 }

@@ -125,3 +125,41 @@ TEST_CASE("replies are JSON with the shareable state") {
     CHECK(ready.find("\"type\":\"factlab:ready\"") != std::string::npos);
     CHECK(ready.find("\"embed\":true") != std::string::npos);
 }
+
+// Issue 14: a host page sends facts as CSV text; the message may be as long as
+// an 8 MB CSV written as JSON, every other message stays bounded at 16 KB.
+TEST_CASE("host messages: factlab:facts carries a CSV, with its own bound") {
+    HostMessage m;
+    std::string error;
+    REQUIRE(parse_host_message(R"({"type":"factlab:facts","csv":"subject,relation,object\nA B,sport,x\n","name":"mine.csv","id":"f1"})",
+                               &m, &error));
+    CHECK(m.type == HostMessageType::Facts);
+    CHECK(m.csv == "subject,relation,object\nA B,sport,x\n");
+    CHECK(m.name == "mine.csv");
+    CHECK(m.id == "\"f1\"");
+    REQUIRE(parse_host_message(R"({"type":"factlab:facts","csv":""})", &m, &error));   // the parser says what is wrong
+    CHECK(m.name == "facts from the host page");
+    CHECK_FALSE(parse_host_message(R"({"type":"factlab:facts","csv":5,"id":2})", &m, &error));
+    CHECK(error.find("csv") != std::string::npos);
+    CHECK(m.id == "2");
+    CHECK_FALSE(parse_host_message(R"({"type":"factlab:facts","csv":"","name":"a\u0007"})", &m, &error));
+    CHECK(error.find("name") != std::string::npos);
+    // Long: allowed for facts (the "type" found by the shallow scan), not for the others.
+    std::string rows;
+    while (rows.size() < 100000) rows += "Some One,sport,basketball\\n";
+    std::string big = "{\"id\":7,\"csv\":\"subject,relation,object\\n" + rows + "\",\"type\":\"factlab:facts\"}";
+    REQUIRE(parse_host_message(big, &m, &error));
+    CHECK(m.csv.size() > 90000);
+    std::string big_set = "{\"id\":7,\"state\":\"x=" + std::string(100000, 'a') + "\",\"type\":\"factlab:set\"}";
+    CHECK_FALSE(parse_host_message(big_set, &m, &error));
+    CHECK(error.find("longer than 16384") != std::string::npos);
+    CHECK(m.id == "7");
+    HostMessageLimits small;
+    small.max_facts_bytes = 50000;
+    CHECK_FALSE(parse_host_message(big, &m, &error, small));
+    CHECK(error.find("longer") != std::string::npos);
+    // The error reply lists the file's lines.
+    std::string reply = host_error_reply("bad", "\"f1\"", {{3, "expected 3 fields, found 2"}});
+    CHECK(reply.find("\"errors\":[{\"line\":3,\"reason\":\"expected 3 fields, found 2\"}]") != std::string::npos);
+    CHECK(reply.find("\"type\":\"factlab:error\"") != std::string::npos);
+}

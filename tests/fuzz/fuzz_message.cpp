@@ -102,6 +102,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const std::string& k : m.erase) FUZZ_CHECK(valid_state_key(k), "invalid erase key");
     if (m.type == HostMessageType::Tour)
         FUZZ_CHECK(m.tour_step >= 0 && m.tour_step <= L.max_tour_step, "tour step %d", m.tour_step);
+    if (m.type == HostMessageType::Facts) {
+        // The CSV goes to the facts parser (fuzzed by fuzz_facts); its name is shown on screen.
+        FUZZ_CHECK(m.csv.size() <= size, "factlab:facts csv longer than the message");
+        FUZZ_CHECK(!m.name.empty() && m.name.size() <= L.max_name && valid_state_value(m.name), "bad facts name kept");
+        json e = parse_reply(host_error_reply("x", m.id, {{3, m.name}}), "facts error reply");
+        FUZZ_CHECK(e["errors"].is_array() && e["errors"].size() == 1 && e["errors"][0]["line"] == 3, "facts error lines");
+    }
     if (!m.id.empty()) {
         json id = json::parse(m.id, nullptr, false);
         FUZZ_CHECK(!id.is_discarded() && (id.is_number_integer() || id.is_number_unsigned() ||

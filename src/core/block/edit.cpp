@@ -43,12 +43,12 @@ Vec subject_key(const Mlp& mlp, const Eigen::Ref<const Vec>& E) {
     return k;
 }
 
-Mat subject_keys(const Model& m, const FactSet& fs) {
-    const int n = int(fs.subjects.size());
-    const std::vector<std::vector<int>> rows = subject_rows(m, fs);   // words in their roles
+namespace {
+// K for the subjects [s0, s0 + n) of fs, E built from the words in their roles: (h, n).
+Mat keys_of(const Model& m, const std::vector<std::vector<int>>& rows, int s0, int n) {
     Mat X = Mat::Zero(m.d(), n);                          // (d, n)
     for (int s = 0; s < n; ++s)
-        for (int t : rows[size_t(s)])
+        for (int t : rows[size_t(s0 + s)])
             if (t >= 0) X.col(s) += m.tokens.row(t).transpose();
     Mat P(m.mlp.hidden(), n);                             // (h, n)
     P.noalias() = m.mlp.W_up * X;
@@ -56,6 +56,47 @@ Mat subject_keys(const Model& m, const FactSet& fs) {
     const Activation a = m.mlp.act;
     Mat K = P.unaryExpr([a](float x) { return activate(a, x); });   // (h, n)
     return K;
+}
+}  // namespace
+
+Mat subject_keys(const Model& m, const FactSet& fs) {
+    return keys_of(m, subject_rows(m, fs), 0, int(fs.subjects.size()));
+}
+
+bool key_covariance_factor(const Model& m, const FactSet& fs, float ridge, KeyCovariance* out, std::string* err,
+                           long long max_cells) {
+    const int h = m.mlp.hidden(), n = int(fs.subjects.size());
+    out->ok = false;                                      // (not *out = {}: a fresh LDLT is uninitialised)
+    out->hidden = 0;
+    if (h < 1) { *err = "the model has no neurons"; return false; }
+    if ((long long)h * h > max_cells) {
+        *err = "ROME's key covariance is " + std::to_string(h) + " × " + std::to_string(h) + " (" +
+               std::to_string((long long)h * h) + " numbers), more than the " + std::to_string(max_cells) + " allowed here";
+        return false;
+    }
+    // K in chunks of subjects, so that no more than max_cells keys exist at once.
+    const std::vector<std::vector<int>> rows = subject_rows(m, fs);   // words in their roles
+    const long long chunk = std::max<long long>(1, max_cells / h);
+    Mat C(h, h);                                          // (h, h)
+    if (chunk >= n) {
+        const Mat K = keys_of(m, rows, 0, n);          // (h, n)
+        C.noalias() = K * K.transpose();                  // exactly key_covariance's
+    } else {
+        C.setZero();
+        for (int s0 = 0; s0 < n; s0 += int(chunk)) {
+            const Mat K = keys_of(m, rows, s0, int(std::min<long long>(chunk, n - s0)));   // (h, chunk)
+            C.noalias() += K * K.transpose();
+        }
+    }
+    const double tr = C.trace();
+    out->lambda = float(tr > 0 ? ridge * tr / h : ridge);
+    C.diagonal().array() += out->lambda;
+    out->ldlt.compute(C);
+    out->ridge = ridge;
+    out->hidden = h;
+    out->ok = out->ldlt.info() == Eigen::Success;
+    if (!out->ok) *err = "the key covariance could not be factorised";
+    return out->ok;
 }
 
 Mat key_covariance(const Eigen::Ref<const Mat>& K, float ridge, float* lambda) {
@@ -72,6 +113,11 @@ Mat key_covariance(const Eigen::Ref<const Mat>& K, float ridge, float* lambda) {
 bool rome_update(Mat& W_down, const Eigen::Ref<const Mat>& C, const Eigen::Ref<const Vec>& k,
                  const Eigen::Ref<const Vec>& v_star) {
     const Eigen::LDLT<Mat> C_ldlt(C);                     // C = L D Lᵀ, (h, h); C is symmetric positive definite
+    return rome_update(W_down, C_ldlt, k, v_star);
+}
+
+bool rome_update(Mat& W_down, const Eigen::LDLT<Mat>& C_ldlt, const Eigen::Ref<const Vec>& k,
+                 const Eigen::Ref<const Vec>& v_star) {
     const Vec u = C_ldlt.solve(k);                        // (h)  C⁻¹k*
     const float denom = u.dot(k);                         // (C⁻¹k*)ᵀ k*
     if (!(denom > 0.0f) || !u.allFinite()) return false;
@@ -94,10 +140,17 @@ struct Answers {
     std::vector<LookupResult> per_subject;
 };
 
-Answers answer_all(const Model& m, const FactSet& fs, const std::vector<int>& model_relation) {
+// Only the subjects in `mask` are asked (the others' facts keep object -1);
+// only subject `keep` keeps its trace (a trace holds two h-vectors).
+Answers answer_all(const Model& m, const FactSet& fs, const std::vector<int>& model_relation,
+                   const std::vector<unsigned char>& mask, int keep) {
     Answers a;
-    a.per_subject.reserve(fs.subjects.size());
-    for (const std::string& s : fs.subjects) a.per_subject.push_back(lookup(m, s));
+    a.per_subject.resize(fs.subjects.size());
+    for (size_t s = 0; s < fs.subjects.size(); ++s) {
+        if (!mask[s]) continue;
+        a.per_subject[s] = lookup(m, fs.subjects[s]);
+        if (int(s) != keep) a.per_subject[s].trace = Trace{};
+    }
     a.object.assign(fs.facts.size(), -1);
     for (size_t f = 0; f < fs.facts.size(); ++f) {
         const int mr = model_relation[size_t(fs.fact_relation[f])];
@@ -106,6 +159,26 @@ Answers answer_all(const Model& m, const FactSet& fs, const std::vector<int>& mo
         a.object[f] = r.answers[size_t(mr)].ranking[0].object;
     }
     return a;
+}
+
+// The subjects an edit compares (EditRequest::max_eval_subjects): all, or the
+// edited one, those sharing a token with it, then the first ones, up to `max`.
+std::vector<unsigned char> eval_mask(const FactSet& fs, int subject, int max) {
+    const int n = int(fs.subjects.size());
+    if (max <= 0 || max >= n) return std::vector<unsigned char>(size_t(n), 1);
+    std::vector<unsigned char> mask(size_t(n), 0);
+    int left = max;
+    mask[size_t(subject)] = 1;
+    --left;
+    const std::vector<int>& mine = fs.subject_tokens[size_t(subject)];
+    for (int s = 0; s < n && left > 0; ++s) {
+        if (mask[size_t(s)]) continue;
+        for (int t : fs.subject_tokens[size_t(s)])
+            if (std::find(mine.begin(), mine.end(), t) != mine.end()) { mask[size_t(s)] = 1; --left; break; }
+    }
+    for (int s = 0; s < n && left > 0; ++s)
+        if (!mask[size_t(s)]) { mask[size_t(s)] = 1; --left; }
+    return mask;
 }
 
 // Logit of `object` and the best logit of any other candidate, from a ranking.
@@ -125,7 +198,8 @@ void lead_of(const RelationAnswer& ans, int object, float* own, float* best_othe
 // [SECTION] edit
 // ============================================================================
 
-EditReport edit_fact(const Model& m, const FactSet& fs, const EditRequest& req, Model* edited) {
+EditReport edit_fact(const Model& m, const FactSet& fs, const EditRequest& req, Model* edited,
+                     const KeyCovariance* cov) {
     EditReport rep;
     rep.method = req.method;
     auto bad = [&](const std::string& why) { rep.ok = false; rep.error = why; return rep; };
@@ -156,8 +230,11 @@ EditReport edit_fact(const Model& m, const FactSet& fs, const EditRequest& req, 
         for (size_t f = 0; f < fs.facts.size(); ++f)
             if (fs.fact_subject[f] == rep.subject && fs.fact_relation[f] == rep.relation) { rep.fact = int(f); break; }
 
-    // Before: every fact's answer, and the subject's logits on the relation.
-    const Answers before = answer_all(m, fs, model_relation);
+    // Before: every (evaluated) fact's answer, and the subject's logits on the relation.
+    const std::vector<unsigned char> mask = eval_mask(fs, rep.subject, req.max_eval_subjects);
+    rep.subjects_total = int(fs.subjects.size());
+    rep.subjects_evaluated = int(std::count(mask.begin(), mask.end(), 1));
+    const Answers before = answer_all(m, fs, model_relation, mask, rep.subject);
     const LookupResult& look = before.per_subject[size_t(rep.subject)];
     const RelationAnswer& ans = look.answers[size_t(mr)];
     rep.old_object = m.vocab.objects[size_t(ans.ranking[0].object)];
@@ -188,12 +265,17 @@ EditReport edit_fact(const Model& m, const FactSet& fs, const EditRequest& req, 
     Mat& W = edited->mlp.W_down;                          // (d, h)
     switch (req.method) {
         case EditMethod::Rome: {
-            const Mat K = subject_keys(m, fs);            // (h, n)
-            const Mat C = key_covariance(K, req.ridge, &rep.lambda);   // (h, h)
+            KeyCovariance own;
+            if (!cov || !cov->ok || cov->hidden != m.mlp.hidden() || cov->ridge != req.ridge) {
+                std::string err;
+                if (!key_covariance_factor(m, fs, req.ridge, &own, &err)) return bad(err);
+                cov = &own;
+            }
+            rep.lambda = cov->lambda;
             Vec v_star(m.d());                            // (d)
             v_star.noalias() = m.mlp.W_down * k;
             v_star += delta;
-            if (!rome_update(W, C, k, v_star)) return bad("the key covariance is singular for this subject");
+            if (!rome_update(W, cov->ldlt, k, v_star)) return bad("the key covariance is singular for this subject");
             break;
         }
         case EditMethod::Column: {
@@ -211,7 +293,7 @@ EditReport edit_fact(const Model& m, const FactSet& fs, const EditRequest& req, 
     rep.update_norm = (W - m.mlp.W_down).norm();
 
     // After: the edited fact, then every other fact.
-    const Answers after = answer_all(*edited, fs, model_relation);
+    const Answers after = answer_all(*edited, fs, model_relation, mask, rep.subject);
     const RelationAnswer& ans2 = after.per_subject[size_t(rep.subject)].answers[size_t(mr)];
     rep.edited_correct = ans2.ranking[0].object == o_new;
     lead_of(ans2, o_new, &own, &other, &rep.probability_after);
@@ -221,7 +303,7 @@ EditReport edit_fact(const Model& m, const FactSet& fs, const EditRequest& req, 
     const std::vector<std::vector<int>> rows = subject_rows(m, fs);
     const std::vector<int>& my_tokens = rows[size_t(rep.subject)];
     for (size_t f = 0; f < fs.facts.size(); ++f) {
-        if (int(f) == rep.fact) continue;
+        if (int(f) == rep.fact || !mask[size_t(fs.fact_subject[f])]) continue;
         const Fact& fact = fs.facts[f];
         FactChange c;
         c.fact = int(f);

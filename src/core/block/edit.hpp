@@ -28,6 +28,7 @@
 #pragma once
 #include <string>
 #include <vector>
+#include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include "core/facts.hpp"
 #include "core/block/model.hpp"
@@ -43,6 +44,19 @@ struct EditRequest {
     EditMethod method = EditMethod::Rome;
     float ridge = 1e-3f;     // λ = ridge · trace(K Kᵀ) / h
     float margin = 0.0f;     // logit lead of o* over the runner-up; 0: the old answer's lead, at least 1
+    // Bound on the facts compared before and after (0: every subject). Past it,
+    // the edited subject, then the subjects sharing a token with it, then the
+    // first subjects of the set are evaluated, up to this many subjects.
+    int max_eval_subjects = 0;
+};
+
+// The key covariance of one model over one fact set, factorised once (it does
+// not depend on the edit) and reused by every edit of that model.
+struct KeyCovariance {
+    Eigen::LDLT<Mat> ldlt;                                    // of C = K Kᵀ + λI  (h, h)
+    float lambda = 0, ridge = 0;
+    int hidden = 0;
+    bool ok = false;
 };
 
 // One fact, before and after.
@@ -71,6 +85,7 @@ struct EditReport {
     std::vector<FactChange> near_misses;                      // facts of subjects sharing a token (word and role)
     std::vector<FactChange> flipped;                          // every other fact whose correctness changed
     int others = 0, others_correct_before = 0, others_correct_after = 0;
+    int subjects_evaluated = 0, subjects_total = 0;           // < total: bounded by max_eval_subjects
     double others_accuracy_before() const { return others ? double(others_correct_before) / others : 0.0; }
     double others_accuracy_after() const { return others ? double(others_correct_after) / others : 0.0; }
 };
@@ -81,13 +96,23 @@ Vec subject_key(const Mlp& mlp, const Eigen::Ref<const Vec>& E);
 Mat subject_keys(const Model& m, const FactSet& fs);
 // C = K Kᵀ + λ I  (h, h), λ = ridge · trace(K Kᵀ) / h (reported through *lambda).
 Mat key_covariance(const Eigen::Ref<const Mat>& K, float ridge, float* lambda);
+// C for m over fs, summed over chunks of subjects so that K (h, n) is never
+// whole in memory (one chunk, K·Kᵀ exactly as key_covariance, while h·n fits
+// max_cells), then factorised. False with *err when h² is over max_cells.
+bool key_covariance_factor(const Model& m, const FactSet& fs, float ridge, KeyCovariance* out, std::string* err,
+                           long long max_cells = 1LL << 28);
 // The ROME update in place: W_down += Λ (C⁻¹k)ᵀ, Λ = (v − W_down k) / ((C⁻¹k)ᵀ k).
 // False when (C⁻¹k)ᵀk is not positive (a zero key: the subject fires no neuron).
 bool rome_update(Mat& W_down, const Eigen::Ref<const Mat>& C, const Eigen::Ref<const Vec>& k,
                  const Eigen::Ref<const Vec>& v_star);
+bool rome_update(Mat& W_down, const Eigen::LDLT<Mat>& C_ldlt, const Eigen::Ref<const Vec>& k,
+                 const Eigen::Ref<const Vec>& v_star);
 
-// Edits a copy of `m` into *edited and reports the effects on every fact of fs
-// (the facts the model stores). Never throws; ok == false with error on bad input.
-EditReport edit_fact(const Model& m, const FactSet& fs, const EditRequest& req, Model* edited);
+// Edits a copy of `m` into *edited and reports the effects on the facts of fs
+// (the facts the model stores; see EditRequest::max_eval_subjects). ROME uses
+// *cov when given (made by key_covariance_factor for m, fs and req.ridge), else
+// makes its own. Never throws; ok == false with error on bad input.
+EditReport edit_fact(const Model& m, const FactSet& fs, const EditRequest& req, Model* edited,
+                     const KeyCovariance* cov = nullptr);
 
 }  // namespace factlab

@@ -9,14 +9,6 @@
 namespace factlab {
 
 namespace {
-std::string join_tokens(const std::vector<std::string>& toks) {
-    std::string s;
-    for (size_t k = 0; k < toks.size(); ++k) { if (k) s += ' '; s += toks[k]; }
-    return s;
-}
-}  // namespace
-
-namespace {
 
 // logits (O): objects · out for every object; ranks one relation's candidates.
 RelationAnswer rank_candidates(const Model& m, const Vec& logits, int relation) {

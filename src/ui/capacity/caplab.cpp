@@ -6,6 +6,7 @@
 // [SECTION] Activations
 #include "ui/capacity/caplab.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <imgui.h>
 #include "platform/platform.hpp"
@@ -151,6 +152,11 @@ void caplab_tick(App& a) {
 //-----------------------------------------------------------------------------
 // [SECTION] Activations
 //-----------------------------------------------------------------------------
+int caplab_subject_bound(double cells_per_subject, double work_per_subject) {
+    double n = std::min(double(kMaxCells) / std::max(1.0, cells_per_subject), kMaxWork / std::max(1.0, work_per_subject));
+    return int(std::max(1.0, std::min(n, 1e9)));
+}
+
 const Activations& caplab_activations(App& a, int kind) {
     CapLab& L = caplab(a);
     caplab_tick(a);
@@ -168,13 +174,46 @@ const Activations& caplab_activations(App& a, int kind) {
     }
     if (!X || X->cols() == 0 || m.mlp.W_up.cols() != X->rows()) {
         act.H.resize(0, 0);
+        act.shown = act.total = 0;
         act.key = key;
         return act;
     }
+    // h floats and h·d multiply-adds per subject: the compiled model of 20,000
+    // subjects has 20,000 neurons, so all of them would be 1.6 GB.
+    const int h = m.mlp.hidden(), n = int(X->cols());
+    act.total = n;
+    act.shown = std::min(n, caplab_subject_bound(h, double(h) * m.d()));
     Mat OUT;
-    mlp_forward_batch(m.mlp, *X, act.H, OUT);   // H (h, n), OUT (d, n)
+    if (act.shown == n) mlp_forward_batch(m.mlp, *X, act.H, OUT);   // H (h, n), OUT (d, n)
+    else mlp_forward_batch(m.mlp, X->leftCols(act.shown), act.H, OUT);
+    // Compiled: neuron s is subject s's AND gate, so the first subjects' own neurons
+    // are the rows worth showing (the other rows are silent for them).
+    if (kind == kCompiled && act.shown < n && h == n) act.H = Mat(act.H.topRows(act.shown));
     act.key = key;
     return act;
+}
+
+const KeyCovariance* caplab_covariance(App& a, int kind, float ridge, std::string* why) {
+    CapLab& L = caplab(a);
+    const Model& m = caplab_model(a, kind);
+    std::string key = std::to_string(caplab_model_key(a, kind)) + "/" + std::to_string(a.facts_version) + "/" +
+                      std::to_string(ridge);
+    if (L.cov_key[kind] != key) {
+        L.cov_key[kind] = key;
+        L.cov_error[kind].clear();
+        L.cov[kind].ok = false;
+        if (m.mlp.hidden() > kMaxRomeHidden) {
+            char buf[240];
+            std::snprintf(buf, sizeof buf, "ROME needs this model's %d × %d key covariance: more than the page factorises "
+                          "(at most %d neurons). The naive edit still works.", m.mlp.hidden(), m.mlp.hidden(),
+                          kMaxRomeHidden);
+            L.cov_error[kind] = buf;
+        } else {
+            key_covariance_factor(m, a.facts, ridge, &L.cov[kind], &L.cov_error[kind], kMaxCells);
+        }
+    }
+    if (why) *why = L.cov_error[kind];
+    return L.cov[kind].ok ? &L.cov[kind] : nullptr;
 }
 
 }  // namespace factlab

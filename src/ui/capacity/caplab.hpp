@@ -31,12 +31,23 @@ struct App;
 constexpr int kCapD = 128, kCapH = 32, kCapSteps = 3000;
 constexpr float kCapLr = 0.02f;
 
+// What one view may build on the page (issue 10: a 20,000-subject file made
+// 1.6 GB matrices and froze the page). Past these bounds a view works on the
+// first subjects only, or refuses, and says so on screen; small sets (the
+// built-in 277 subjects) are far inside them and come out exactly as before.
+constexpr long long kMaxCells = 1LL << 24;   // floats in one matrix a view builds (64 MB)
+constexpr double kMaxWork = 5e8;             // multiply-adds a view spends at once (~0.1 s as wasm)
+constexpr int kMaxRomeHidden = 2048;         // ROME factorises an h × h covariance (16 MB, once per model)
+constexpr int kMaxGridNeurons = 4096;        // cells drawn in the ablation grid
+
 enum ModelKind { kCompiled = 0, kLearned = 1 };
 inline const char* model_kind_name(int k) { return k == kCompiled ? "compiled" : "learned"; }
 
 // Neuron activations of one model for every subject of its facts.
+// Only the first `shown` subjects when all of them would pass kMaxCells or kMaxWork.
 struct Activations {
-    Mat H;                        // (h, n) post-activation, column s = subject s
+    Mat H;                        // (h, shown) post-activation, column s = subject s
+    int shown = 0, total = 0;     // subjects in H, subjects in the facts
     uint64_t key = 0;             // changes whenever H does
 };
 
@@ -67,6 +78,11 @@ struct CapLab {
     bool interf_running = false, interf_started = false;
     std::string interf_error;
 
+    // ---- ROME's key covariance, factorised once per model ----
+    KeyCovariance cov[2];
+    std::string cov_key[2];
+    std::string cov_error[2];
+
     // ---- activations cache ----
     Activations acts[2];
     std::string acts_key[2];
@@ -83,7 +99,13 @@ void caplab_tick(App& a);
 TrainConfig caplab_train_config(const App& a);           // from cap_d, cap_h, ...
 const Model& caplab_model(App& a, int kind);              // kCompiled or kLearned
 uint64_t caplab_model_key(App& a, int kind);              // changes with the weights
-const Activations& caplab_activations(App& a, int kind);  // (h, n) for every subject
+const Activations& caplab_activations(App& a, int kind);  // (h, n) for every subject, or the first ones
+// How many subjects a job may take when each costs `per_subject` floats and
+// multiply-adds: at most kMaxCells / cells and kMaxWork / work, at least 1.
+int caplab_subject_bound(double cells_per_subject, double work_per_subject);
+// ROME's factorised key covariance for the model of `kind` (made once per model
+// and ridge); nullptr with *why when the page cannot hold it.
+const KeyCovariance* caplab_covariance(App& a, int kind, float ridge, std::string* why);
 // Restarts the learned model's training from fresh weights.
 void caplab_restart(App& a);
 

@@ -14,6 +14,7 @@
 #include "platform/platform.hpp"
 #include "ui/common/app.hpp"
 #include "ui/capacity/caplab.hpp"
+#include "ui/capacity/csv_export.hpp"
 #include "ui/common/labui.hpp"
 #include "ui/common/theme.hpp"
 #include "ui/common/widgets.hpp"
@@ -54,14 +55,16 @@ std::string mask_text(const std::vector<unsigned char>& mask) {
     return s;
 }
 
-struct Broken { int fact; std::string now; };
 struct AblationCache {
     std::string key;
+    FactSet sub;                    // the facts evaluated when all would cost too much (else empty)
+    int subjects_evaluated = 0;
     EvalResult base, ablated;
-    std::vector<Broken> broken;     // facts right without ablation, wrong with it
+    std::vector<BrokenFact> broken;     // facts right without ablation, wrong with it
     int fixed = 0;                  // facts wrong without ablation, right with it
     std::string mask;
     double made_ms = 0;
+    double cost_ms = 0;             // what the last evaluation took: a large set waits longer
 } g_cache;
 
 void draw_ablation(App& a, const ViewCtx& ctx) {
@@ -100,8 +103,11 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
             lab::next_control();
             ImGui::SetNextItemWidth(-ImGui::CalcTextSize("subject").x - ImGui::GetStyle().ItemInnerSpacing.x);
             if (ImGui::BeginCombo("subject", subj.c_str(), ImGuiComboFlags_HeightLarge)) {
-                for (size_t s = 0; s < facts.subjects.size(); ++s)
-                    if (ImGui::Selectable(facts.subjects[s].c_str(), int(s) == sid)) a.state.set("ab_subject", facts.subjects[s]);
+                ImGuiListClipper clip;                    // 20,000 subjects: draw only the visible ones
+                clip.Begin(int(facts.subjects.size()));
+                while (clip.Step())
+                    for (int s = clip.DisplayStart; s < clip.DisplayEnd; ++s)
+                        if (ImGui::Selectable(facts.subjects[size_t(s)].c_str(), s == sid)) a.state.set("ab_subject", facts.subjects[size_t(s)]);
                 ImGui::EndCombo();
             }
             lab::slider_int(a, "top k", "ab_k", 1, 1, 16);
@@ -111,9 +117,11 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
         std::snprintf(label, sizeof label, "Switch off its top %d", k);
         if (sid >= 0 && ImGui::Button(label)) {
             const Activations& act = caplab_activations(a, kind);
-            if (sid < act.H.cols()) {
+            // A subject past the activations the page keeps (caplab.hpp): its own key.
+            Vec key_col = sid < act.H.cols() ? Vec(act.H.col(sid)) : subject_key(m.mlp, lookup(m, subj).trace.E);   // (h)
+            {
                 std::vector<std::pair<float, int>> order;
-                for (int j = 0; j < act.H.rows(); ++j) order.push_back({act.H(j, sid), j});
+                for (int j = 0; j < key_col.size(); ++j) order.push_back({key_col[j], j});
                 std::sort(order.begin(), order.end(), [](auto& x, auto& y) { return x.first > y.first; });
                 for (int i = 0; i < k && i < int(order.size()); ++i)
                     if (order[size_t(i)].first > 0) mask[size_t(order[size_t(i)].second)] = 1;
@@ -125,16 +133,20 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
     // The neuron grid: one cell per neuron, off = vermilion. Hover names the
     // subject it fires for most.
     const Activations& act = caplab_activations(a, kind);
+    const int grid = std::min(h, kMaxGridNeurons);      // cells drawn (ImGui's 16-bit vertex indices)
+    if (grid < h)
+        ui::Note("The grid shows the first %d of the %d neurons; a link's ab_off and \"Switch off its top k\" reach all of them.",
+                 grid, h);
     float avail = ImGui::GetContentRegionAvail().x;
-    float cell = std::max(fs * 0.75f, std::min(fs * 1.4f, std::floor(avail / std::max(1.0f, std::ceil(std::sqrt(float(h) * 3))))));
+    float cell = std::max(fs * 0.75f, std::min(fs * 1.4f, std::floor(avail / std::max(1.0f, std::ceil(std::sqrt(float(grid) * 3))))));
     int per_row = std::max(1, int(avail / cell));
-    int rows = (h + per_row - 1) / per_row;
+    int rows = (grid + per_row - 1) / per_row;
     ImVec2 p = ImGui::GetCursorScreenPos();
     ImGui::InvisibleButton("grid", ImVec2(std::max(1.0f, per_row * cell), std::max(1.0f, rows * cell)));
     bool hov = ImGui::IsItemHovered();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     int hovered = -1;
-    for (int j = 0; j < h; ++j) {
+    for (int j = 0; j < grid; ++j) {
         float x = p.x + (j % per_row) * cell, y = p.y + (j / per_row) * cell;
         ImVec2 a0(x + 1, y + 1), a1(x + cell - 1, y + cell - 1);
         ImU32 col = mask[size_t(j)] ? theme::negative() : theme::with_alpha(theme::positive(), 0.55f);
@@ -161,20 +173,32 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
     std::string key = std::to_string(caplab_model_key(a, kind)) + "|" + mask_text(mask);
     double now = platform::now_ms();
     bool training = kind == kLearned && caplab(a).playing && g_cache.mask == mask_text(mask) && !g_cache.key.empty();
-    if (key != g_cache.key && !(training && now - g_cache.made_ms < 500)) {
+    if (key != g_cache.key && !(training && now - g_cache.made_ms < std::max(500.0, 10 * g_cache.cost_ms))) {
         g_cache = AblationCache{};
         g_cache.key = key;
         g_cache.mask = mask_text(mask);
         g_cache.made_ms = now;
-        g_cache.base = evaluate(m, facts);
-        g_cache.ablated = evaluate(m, facts, &mask);
-        std::vector<unsigned char> wrong_base(facts.facts.size(), 0);
+        // Twice every subject's forward pass and logits: past kMaxWork, the facts of the first subjects only.
+        const int n = int(facts.subjects.size());
+        const double per = 2.0 * (2.0 * h * m.d() + double(m.objects.rows()) * m.d());
+        const int bound = caplab_subject_bound(1, per);
+        g_cache.subjects_evaluated = std::min(n, bound);
+        if (bound < n) {
+            std::vector<Fact> keep;
+            for (size_t f = 0; f < facts.facts.size(); ++f)
+                if (facts.fact_subject[f] < bound) keep.push_back(facts.facts[f]);
+            g_cache.sub = make_fact_set(std::move(keep));
+        }
+        const FactSet& ev = bound < n ? g_cache.sub : facts;
+        g_cache.base = evaluate(m, ev);
+        g_cache.ablated = evaluate(m, ev, &mask);
+        std::vector<unsigned char> wrong_base(ev.facts.size(), 0);
         for (int f : g_cache.base.wrong) wrong_base[size_t(f)] = 1;
-        std::vector<unsigned char> wrong_now(facts.facts.size(), 0);
+        std::vector<unsigned char> wrong_now(ev.facts.size(), 0);
         for (int f : g_cache.ablated.wrong) {
             wrong_now[size_t(f)] = 1;
             if (wrong_base[size_t(f)] || g_cache.broken.size() >= 200) continue;
-            const Fact& F = facts.facts[size_t(f)];
+            const Fact& F = ev.facts[size_t(f)];
             LookupResult r = lookup(m, F.subject, &mask);
             std::string now = "?";
             for (const RelationAnswer& ans : r.answers)
@@ -184,24 +208,29 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
             g_cache.broken.push_back({f, now});
         }
         for (int f : g_cache.base.wrong) g_cache.fixed += !wrong_now[size_t(f)];
+        g_cache.cost_ms = platform::now_ms() - now;
     }
+    const FactSet& ev = g_cache.sub.facts.empty() ? facts : g_cache.sub;
     int off = int(std::count(mask.begin(), mask.end(), 1));
     int broken_total = 0;
     {
-        std::vector<unsigned char> wb(facts.facts.size(), 0);
+        std::vector<unsigned char> wb(ev.facts.size(), 0);
         for (int f : g_cache.base.wrong) wb[size_t(f)] = 1;
         for (int f : g_cache.ablated.wrong) broken_total += !wb[size_t(f)];
     }
     ImGui::Text("%d of %d neurons off · accuracy %s → %s", off, h, lab::pct_text(g_cache.base.accuracy()).c_str(),
                 lab::pct_text(g_cache.ablated.accuracy()).c_str());
+    if (g_cache.subjects_evaluated < int(facts.subjects.size()))
+        ui::Note("Measured on the facts of the first %d of %d subjects: all of them would take more than the page "
+                 "computes at once.", g_cache.subjects_evaluated, int(facts.subjects.size()));
     if (broken_total == 0) {
         lab::caption(off ? "No fact broke." : "Click neurons to switch them off.");
     } else {
         lab::text_wrapped_colored(theme::negative(), "%d fact%s broke:", broken_total, broken_total == 1 ? "" : "s");
         float list_h = std::max(fs * 4, ImGui::GetContentRegionAvail().y - fs * 0.5f);
         ImGui::BeginChild("broken", ImVec2(0, list_h), false);
-        for (const Broken& b : g_cache.broken) {
-            const Fact& F = facts.facts[size_t(b.fact)];
+        for (const BrokenFact& b : g_cache.broken) {
+            const Fact& F = ev.facts[size_t(b.fact)];
             lab::text_wrapped_colored(0, "%s, %s: %s → %s", F.subject.c_str(), F.relation.c_str(), F.object.c_str(), b.now.c_str());
         }
         if (broken_total > int(g_cache.broken.size())) ImGui::TextDisabled("and %d more", broken_total - int(g_cache.broken.size()));
@@ -209,14 +238,8 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
     }
     if (g_cache.fixed > 0) ImGui::TextDisabled("%d fact%s wrong before are right now.", g_cache.fixed, g_cache.fixed == 1 ? "" : "s");
 
-    a.offer_export("Broken facts (CSV)", "factlab-ablation.csv", "text/csv", [&a]() {
-        std::string s = "subject,relation,object,answer_after_ablation\n";
-        for (const Broken& b : g_cache.broken) {
-            const Fact& F = a.facts.facts[size_t(b.fact)];
-            s += "\"" + F.subject + "\",\"" + F.relation + "\",\"" + F.object + "\",\"" + b.now + "\"\n";
-        }
-        return s;
-    });
+    a.offer_export("Broken facts (CSV)", "factlab-ablation.csv", "text/csv",
+                   [&a]() { return ablation_csv(g_cache.sub.facts.empty() ? a.facts : g_cache.sub, g_cache.broken); });
 }
 
 ViewRegistrar reg({"ablation", "Switch neurons off", "capacity", 50, 560.0f, draw_ablation,

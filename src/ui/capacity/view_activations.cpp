@@ -15,10 +15,12 @@
 #include "core/io.hpp"
 #include "ui/common/app.hpp"
 #include "ui/capacity/caplab.hpp"
+#include "ui/capacity/csv_export.hpp"
 #include "ui/common/heatmap.hpp"
 #include "ui/common/labui.hpp"
 #include "ui/common/plot.hpp"
 #include "ui/common/theme.hpp"
+#include "ui/common/widgets.hpp"
 
 namespace factlab {
 namespace {
@@ -48,9 +50,16 @@ void draw_map(App& a, int kind, float w, float h, int* sel_kind, int* sel_neuron
     hm.set(act.H, act.key);
     ImGui::BeginGroup();
     char title[120];
-    std::snprintf(title, sizeof title, "%s: %d neurons", kind == kCompiled ? "Compiled" : "Learned", int(act.H.rows()));
+    if (int(act.H.rows()) < m.mlp.hidden())
+        std::snprintf(title, sizeof title, "%s: %d of %d neurons", kind == kCompiled ? "Compiled" : "Learned", int(act.H.rows()),
+                      m.mlp.hidden());
+    else
+        std::snprintf(title, sizeof title, "%s: %d neurons", kind == kCompiled ? "Compiled" : "Learned", int(act.H.rows()));
     ImGui::TextUnformatted(title);
-    ImGui::TextDisabled("%.1f subjects per neuron", subjects_per_neuron(act.H));
+    if (act.shown < act.total)
+        ImGui::TextDisabled("first %d of %d subjects: %.1f per neuron", act.shown, act.total, subjects_per_neuron(act.H));
+    else
+        ImGui::TextDisabled("%.1f subjects per neuron", subjects_per_neuron(act.H));
     HeatmapStyle st;
     st.scale = ColorScale::Sequential;
     st.value_name = "activation";
@@ -92,6 +101,17 @@ void draw_activations(App& a, const ViewCtx& ctx) {
     float per_map = fs * 4.6f;   // title, subjects per neuron, legend
     float avail_h = ImGui::GetContentRegionAvail().y - below;
     float h = side ? std::max(fs * 8, avail_h - per_map) : std::max(fs * 7, avail_h / 2 - per_map);
+    // Many subjects: the page builds only the first ones' activations (caplab.hpp).
+    for (int k = 0; k < 2; ++k) {
+        const Activations& act = caplab_activations(a, k);
+        if (act.shown < act.total) {
+            ui::Note("The %s model: only the first %d of %d subjects are shown; all of them would need %s activations "
+                     "(%d neurons each), more than the page builds at once.", model_kind_name(k), act.shown, act.total,
+                     plot::Grouped(double(act.total) * caplab_model(a, k).mlp.hidden()).c_str(), caplab_model(a, k).mlp.hidden());
+            avail_h -= fs * 2.6f;
+        }
+    }
+    h = side ? std::max(fs * 8, avail_h - per_map) : std::max(fs * 7, avail_h / 2 - per_map);
     draw_map(a, kCompiled, w, h, &sel_kind, &sel_neuron);
     if (side) ImGui::SameLine();
     draw_map(a, kLearned, w, h, &sel_kind, &sel_neuron);
@@ -138,20 +158,8 @@ void draw_activations(App& a, const ViewCtx& ctx) {
                    [&a]() { return npy_encode(caplab_activations(a, kCompiled).H); });
     a.offer_export("Learned activations (.npy, neurons × subjects)", "activations_learned.npy", "application/octet-stream",
                    [&a]() { return npy_encode(caplab_activations(a, kLearned).H); });
-    a.offer_export("Learned activations (CSV)", "activations_learned.csv", "text/csv", [&a]() {
-        const Mat& H = caplab_activations(a, kLearned).H;
-        std::string s = "subject";
-        for (int j = 0; j < H.rows(); ++j) s += ",n" + std::to_string(j);
-        s += "\n";
-        char buf[32];
-        for (int c = 0; c < H.cols(); ++c) {
-            std::string name = a.facts.subjects[size_t(c)];
-            s += "\"" + name + "\"";
-            for (int j = 0; j < H.rows(); ++j) { std::snprintf(buf, sizeof buf, ",%.5g", H(j, c)); s += buf; }
-            s += "\n";
-        }
-        return s;
-    });
+    a.offer_export("Learned activations (CSV)", "activations_learned.csv", "text/csv",
+                   [&a]() { return activations_csv(a.facts.subjects, caplab_activations(a, kLearned).H); });
 }
 
 ViewRegistrar reg({"activations", "Which neurons fire", "capacity", 40, 620.0f, draw_activations,

@@ -382,6 +382,18 @@ const std::vector<int> kInterferenceDs = {4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 1
 
 void start_interference(App& a, CapLab& L) {
     L.interf_error.clear();
+    // Each point compiles one neuron per subject and evaluates every subject: n² · 2d
+    // multiply-adds at the widest d, in one piece (caplab.hpp bounds).
+    const double n = double(a.facts.subjects.size());
+    if (n * n * 2.0 * kInterferenceDs.back() > 8 * kMaxWork) {
+        char buf[260];
+        std::snprintf(buf, sizeof buf, "%s subjects are too many for this series on the page (each point compiles one "
+                      "neuron per subject and checks every fact); factlab-cli capacity --interference --facts FILE runs it.",
+                      plot::Grouped(n).c_str());
+        L.interf_error = buf;
+        L.interf_started = true;
+        return;
+    }
     TrainConfig t = caplab_train_config(a);
     if (L.interf.reset(a.facts, kInterferenceDs, t, true, &L.interf_error)) L.interf_started = L.interf_running = true;
 }

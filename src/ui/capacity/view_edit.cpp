@@ -32,6 +32,7 @@ struct EditCache {
     std::string key[4];
     EditReport report[4];          // cell = model kind * 2 + method
     double made_ms[4] = {0, 0, 0, 0};
+    double cost_ms[4] = {0, 0, 0, 0};  // what the last edit took: a large set waits longer
 } g_edits;
 
 // A combo over names; returns true and sets *out when the choice changes.
@@ -40,8 +41,11 @@ bool name_combo(const char* label, const std::string& cur, const std::vector<std
     lab::next_control();
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize(label).x - ImGui::GetStyle().ItemInnerSpacing.x);
     if (ImGui::BeginCombo(label, cur.c_str(), ImGuiComboFlags_HeightLarge)) {
-        for (const std::string& n : names)
-            if (ImGui::Selectable(n.c_str(), n == cur)) { *out = n; changed = true; }
+        ImGuiListClipper clip;                        // 20,000 subjects: draw only the visible ones
+        clip.Begin(int(names.size()));
+        while (clip.Step())
+            for (int i = clip.DisplayStart; i < clip.DisplayEnd; ++i)
+                if (ImGui::Selectable(names[size_t(i)].c_str(), names[size_t(i)] == cur)) { *out = names[size_t(i)]; changed = true; }
         ImGui::EndCombo();
     }
     return changed;
@@ -57,7 +61,7 @@ const EditReport& edit_for(App& a, int cell, const EditRequest& base) {
     // edits at most twice a second (each one evaluates every fact twice).
     double now = platform::now_ms();
     bool training = kind == kLearned && caplab(a).playing && !g_edits.key[cell].empty();
-    if (key != g_edits.key[cell] && !(training && now - g_edits.made_ms[cell] < 500)) {
+    if (key != g_edits.key[cell] && !(training && now - g_edits.made_ms[cell] < std::max(500.0, 10 * g_edits.cost_ms[cell]))) {
         g_edits.made_ms[cell] = now;
         Model edited;
         const Model& m = caplab_model(a, kind);
@@ -65,9 +69,22 @@ const EditReport& edit_for(App& a, int cell, const EditRequest& base) {
             g_edits.report[cell] = EditReport{};
             g_edits.report[cell].error = "the learned model is not ready";
         } else {
-            g_edits.report[cell] = edit_fact(m, a.facts, req, &edited);
+            // Bounded (caplab.hpp): ROME's covariance is factorised once per model, and the
+            // facts compared before and after stop at what the page computes at once.
+            const double per = 2.0 * (2.0 * m.mlp.hidden() * m.d() + double(m.objects.rows()) * m.d());
+            req.max_eval_subjects = caplab_subject_bound(1, per);
+            if (req.max_eval_subjects >= int(a.facts.subjects.size())) req.max_eval_subjects = 0;
+            std::string why;
+            const KeyCovariance* cov = req.method == EditMethod::Rome ? caplab_covariance(a, kind, req.ridge, &why) : nullptr;
+            if (req.method == EditMethod::Rome && !cov) {
+                g_edits.report[cell] = EditReport{};
+                g_edits.report[cell].error = why.empty() ? "the key covariance could not be made" : why;
+            } else {
+                g_edits.report[cell] = edit_fact(m, a.facts, req, &edited, cov);
+            }
         }
         g_edits.key[cell] = key;
+        g_edits.cost_ms[cell] = platform::now_ms() - now;
     }
     return g_edits.report[cell];
 }
@@ -205,6 +222,9 @@ void draw_edit(App& a, const ViewCtx& ctx) {
     lab::caption(buf);
     ImGui::Text("Every other fact: %s → %s (%d of %d right after)", lab::pct_text(r.others_accuracy_before()).c_str(),
                 lab::pct_text(r.others_accuracy_after()).c_str(), r.others_correct_after, r.others);
+    if (r.subjects_evaluated < r.subjects_total)
+        ui::Note("Compared on %d of %d subjects (this one, those sharing a name token, then the first ones): all of "
+                 "them would take more than the page computes at once.", r.subjects_evaluated, r.subjects_total);
     if (!r.same_subject.empty()) {
         ImGui::TextDisabled("The subject's other facts");
         for (const FactChange& c : r.same_subject) change_line(c);
@@ -214,8 +234,10 @@ void draw_edit(App& a, const ViewCtx& ctx) {
     int flipped_other = 0;
     for (const FactChange& c : r.flipped) flipped_other += c.subject != subject;
     ImGui::TextDisabled("Facts that flipped elsewhere: %d", flipped_other);
+    int listed = 0;
     for (const FactChange& c : r.flipped)
-        if (c.subject != subject) change_line(c);
+        if (c.subject != subject && listed++ < 200) change_line(c);
+    if (listed > 200) ImGui::TextDisabled("and %d more", listed - 200);
     ImGui::EndChild();
 
     a.offer_export("Edit comparison (CSV)", "factlab-edit.csv", "text/csv", [reps]() {

@@ -186,15 +186,31 @@ std::string handle_host_message(App& a, std::string_view json) {
     switch (m.type) {
         case HostMessageType::Set:
         case HostMessageType::Replace: {
-            // The result must still fit in a link, or "Copy link" could not restore it.
+            // The result must still fit in a link, or "Copy link" could not restore it:
+            // as many keys and as many bytes as a link may hold (state.hpp).
             State next = a.state;
             apply_host_message(&next, m);
-            size_t len = state_size(shareable(next)), max = StateLimits{}.max_text;
-            if (len > max)
+            const StateLimits lim;
+            const State shared = shareable(next);
+            size_t len = state_size(shared), keys = shared.items().size();
+            if (keys > lim.max_keys)
+                return host_error_reply("the state would hold " + std::to_string(keys) + " keys (a link holds at most " +
+                                        std::to_string(lim.max_keys) + "); nothing was changed", m.id);
+            if (len > lim.max_text)
                 return host_error_reply("the state would need " + std::to_string(len) + " bytes in a link (at most " +
-                                        std::to_string(max) + "); nothing was changed", m.id);
+                                        std::to_string(lim.max_text) + "); nothing was changed", m.id);
             if (m.type == HostMessageType::Replace) replace_keep_page_keys(&a.state, next);
             else apply_host_message(&a.state, m);
+            break;
+        }
+        case HostMessageType::Facts: {
+            // Loaded like a dropped file: same parser, same limits, the old facts kept on error.
+            if (!a.load_facts_csv(m.name, m.csv)) {
+                std::vector<HostErrorLine> lines;
+                for (const ParseIssue& e : a.facts_errors) lines.push_back({e.line, e.reason});
+                std::string first = lines.empty() ? "unknown error" : "line " + std::to_string(lines[0].line) + ": " + lines[0].reason;
+                return host_error_reply("the facts were not loaded (" + first + "); the previous facts are kept", m.id, lines);
+            }
             break;
         }
         case HostMessageType::Tour: tour::go(a, m.tour_step); break;

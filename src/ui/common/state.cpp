@@ -7,27 +7,6 @@
 
 namespace factlab {
 
-bool valid_utf8(std::string_view s) {
-    size_t i = 0, n = s.size();
-    while (i < n) {
-        unsigned char c = s[i];
-        int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-        if (len == 0 || i + len > n) return false;
-        unsigned cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-        for (int k = 1; k < len; ++k) {
-            unsigned char cc = s[i + k];
-            if ((cc & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-            return false;
-        i += len;
-    }
-    return true;
-}
-
 bool valid_state_key(std::string_view key, const StateLimits& limits) {
     if (key.empty() || key.size() > limits.max_key) return false;
     for (char c : key)
@@ -85,7 +64,8 @@ bool parse_query(std::string_view text, State* out, std::vector<std::string>* wa
                  const StateLimits& limits) {
     auto warn = [&](std::string w) { if (warnings && warnings->size() < 20) warnings->push_back(std::move(w)); };
     if (!text.empty() && (text[0] == '#' || text[0] == '?')) text.remove_prefix(1);
-    const std::string too_long = "link state too long (over " + std::to_string(limits.max_text) + " bytes); ignored";
+    const std::string too_long = "This link was ignored: its state is too long (over " + std::to_string(limits.max_text) +
+                                 " bytes). The page kept what it showed.";
     if (text.size() > 3 * limits.max_text) { warn(too_long); return false; }
     State s;
     size_t count = 0, size = 0;

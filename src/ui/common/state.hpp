@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include "core/facts.hpp"   // valid_utf8
 
 namespace factlab {
 
@@ -65,7 +66,6 @@ size_t state_size(const State& s);
 
 bool valid_state_key(std::string_view key, const StateLimits& limits = {});
 bool valid_state_value(std::string_view value, const StateLimits& limits = {});
-bool valid_utf8(std::string_view s);
 std::string percent_encode(std::string_view s);
 // Decodes %XX and '+'; false on a malformed escape.
 bool percent_decode(std::string_view s, std::string* out);

@@ -30,10 +30,11 @@ static bool depth_ok(std::string_view text, int max) {
 
 static std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-// The id of a message too big or too deep to parse: the value of a top-level
-// "id" key, found by a scan that tracks strings and depth, then checked by
-// parsing that value alone. "" when there is none or it is not a valid id.
-static std::string shallow_id(std::string_view text, size_t max_id) {
+// The value of a top-level key (e.g. "id", "type") of a message too big or too
+// deep to parse, found by a scan that tracks strings and depth, then checked by
+// parsing that value alone: a string of up to max_len bytes or an integer, as
+// JSON text. "" when there is none or it is not such a value.
+static std::string shallow_value(std::string_view text, std::string_view quoted_key, size_t max_id) {
     int depth = 0;
     bool key_next = false;                       // at depth 1, the next string is a key
     for (size_t i = 0; i < text.size() && i < (1u << 20); ++i) {
@@ -44,7 +45,7 @@ static std::string shallow_id(std::string_view text, size_t max_id) {
             if (j >= text.size()) return "";
             std::string_view str = text.substr(i, j + 1 - i);
             i = j;
-            if (depth != 1 || !key_next || str != "\"id\"") { key_next = false; continue; }
+            if (depth != 1 || !key_next || str != quoted_key) { key_next = false; continue; }
             size_t k = j + 1;
             while (k < text.size() && (text[k] == ' ' || text[k] == '\n' || text[k] == '\t' || text[k] == '\r')) ++k;
             if (k >= text.size() || text[k] != ':') return "";
@@ -64,6 +65,7 @@ static std::string shallow_id(std::string_view text, size_t max_id) {
     }
     return "";
 }
+static std::string shallow_id(std::string_view text, size_t max_id) { return shallow_value(text, "\"id\"", max_id); }
 
 // A key for an error message: only the characters a state key may have, short.
 static std::string shown_key(std::string_view k) {
@@ -138,9 +140,16 @@ bool parse_host_message(std::string_view text, HostMessage* out, std::string* er
     // Oversized or deep texts are answered only when they mention factlab:
     // other scripts on a host page post messages too, and those are not ours.
     bool mentions = text.substr(0, limits.max_bytes).find("factlab:") != std::string_view::npos;
-    if (text.size() > limits.max_bytes) {
+    // A facts message carries a whole CSV: it may be longer than the others.
+    size_t max_bytes = limits.max_bytes;
+    if (text.size() > max_bytes) {
+        const std::string type = shallow_value(text, "\"type\"", 32);
+        mentions = mentions || type.compare(0, 9, "\"factlab:") == 0;
+        if (type == "\"factlab:facts\"" && text.size() <= limits.max_facts_bytes) max_bytes = limits.max_facts_bytes;
+    }
+    if (text.size() > max_bytes) {
         if (mentions) {
-            *error = "message is longer than " + std::to_string(limits.max_bytes) + " bytes";
+            *error = "message is longer than " + std::to_string(max_bytes) + " bytes";
             if (out) out->id = shallow_id(text, limits.max_id);
         }
         return false;
@@ -196,8 +205,21 @@ bool parse_host_message(std::string_view text, HostMessage* out, std::string* er
         else if (s->is_object()) ok = patch_from_object(*s, &m, merge, error);
         else { *error = "state must be an object or a \"k=v&...\" text"; ok = false; }
         if (!ok) { if (out) out->id = m.id; return false; }
+    } else if (type == "factlab:facts") {
+        m.type = HostMessageType::Facts;
+        auto c = j.find("csv");
+        auto n = j.find("name");
+        if (c == j.end() || !c->is_string()) *error = "factlab:facts needs \"csv\": the text of a facts CSV (subject,relation,object)";
+        else if (n != j.end() && !(n->is_string() && valid_state_value(n->get_ref<const std::string&>(), {}) &&
+                                   n->get_ref<const std::string&>().size() <= limits.max_name))
+            *error = "factlab:facts \"name\" must be a short text (up to " + std::to_string(limits.max_name) + " bytes)";
+        if (!error->empty()) { if (out) out->id = m.id; return false; }
+        m.csv = c->get_ref<const std::string&>();
+        m.name = n != j.end() ? n->get_ref<const std::string&>() : std::string("facts from the host page");
+        if (m.name.empty()) m.name = "facts from the host page";
     } else {
-        *error = "unknown message type (factlab understands factlab:set, factlab:replace, factlab:tour, factlab:get)";
+        *error = "unknown message type (factlab understands factlab:set, factlab:replace, factlab:tour, factlab:get, "
+                 "factlab:facts)";
         if (out) out->id = m.id;
         return false;
     }
@@ -228,6 +250,12 @@ std::string host_state_reply(const State& s, const std::string& id, const std::s
 
 std::string host_error_reply(const std::string& error, const std::string& id) {
     return dump(with_id({{"type", "factlab:error"}, {"error", error}}, id));
+}
+
+std::string host_error_reply(const std::string& error, const std::string& id, const std::vector<HostErrorLine>& lines) {
+    json errs = json::array();
+    for (const HostErrorLine& e : lines) errs.push_back({{"line", e.line}, {"reason", e.reason}});
+    return dump(with_id({{"type", "factlab:error"}, {"error", error}, {"errors", errs}}, id));
 }
 
 std::string host_ready_message(const State& s, const std::string& view) {

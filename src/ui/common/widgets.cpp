@@ -37,7 +37,7 @@ void Caption(const char* text) {
 namespace {
 struct Formatted {
     char buf[1024];
-    Formatted(const char* fmt, va_list args) { std::vsnprintf(buf, sizeof buf, fmt, args); }
+    Formatted(const char* fmt, va_list args) IM_FMTLIST(2) { std::vsnprintf(buf, sizeof buf, fmt, args); }
 };
 }  // namespace
 

@@ -19,7 +19,7 @@ namespace factlab::ui {
 float Em(float n);                                    // n font sizes, in pixels
 bool Narrow(const ViewCtx& ctx);                      // a phone-width panel: stack, don't align
 void Caption(const char* text);                       // the view's one-line plain-English caption (wrapped)
-void Note(const char* fmt, ...);                      // secondary wrapped text
+void Note(const char* fmt, ...) IM_FMTARGS(1);         // secondary wrapped text
 void StepHeading(const char* number, const char* title, ImU32 accent);   // "1  W_up asks questions"
 void Arrow(const char* words);                        // "↓ words" between two steps
 // ImGui::SetTooltip, wrapped to fit a phone's width (a tooltip wider than the
