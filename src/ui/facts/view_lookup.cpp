@@ -128,7 +128,7 @@ void draw_lookup(App& a, const ViewCtx& ctx) {
         bool all_unknown = L.unknown_tokens.size() == L.tokens.size();
         ui::Note(all_unknown ? "None of these tokens is known: E = 0 and the block adds nothing. Every answer below is a guess."
                              : "Not in the fact set. No AND neuron matches all of these tokens, so the block adds "
-                               "(almost) nothing and the answers below are near-uniform guesses.");
+                               "(almost) nothing and the answers below are guesses, whatever their probabilities.");
     }
     ImGui::Separator();
 
@@ -181,7 +181,7 @@ void draw_lookup(App& a, const ViewCtx& ctx) {
         ImGui::PopStyleColor();
         if (open) {
             ui::Note("The fact set has no such fact%s%s, so nothing was written for it: the answer is whatever E "
-                     "happens to point to, a near-uniform guess.", fits ? "" : ": ", fits ? "" : names.c_str());
+                     "happens to point to: a guess, however high its probability.", fits ? "" : ": ", fits ? "" : names.c_str());
             const float inner = ImGui::GetContentRegionAvail().x;   // narrower than `width`: the tree indents
             for (const RelationAnswer* ans : other) draw_relation(a, m, L, *ans, 3, inner, std::min(label_w, inner * 0.45f));
             ImGui::TreePop();
