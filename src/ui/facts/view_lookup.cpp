@@ -106,11 +106,12 @@ void draw_lookup(App& a, const ViewCtx& ctx) {
     float width = ImGui::GetContentRegionAvail().x;
 
     if (ctx.controls) {
-        ui::Caption("Type a name. Its tokens add up to E; the MLP block adds what it knows; "
+        ui::Caption("Type an athlete's name. Its tokens add up to E; the MLP block adds what it knows; "
                     "each relation's answer is the object E now points to most.");
         std::string subj = a.subject();
         float w = ui::Narrow(ctx) ? width : std::min(width, ui::Em(22));
-        if (ui::SubjectPicker("##subject", &subj, a.facts.subjects, w, "Type a name, e.g. Michael Jordan")) ui::set_subject(a, ui::canonical_subject(m, subj));
+        if (a.focus_subject) { ImGui::SetKeyboardFocusHere(); a.focus_subject = false; }
+        if (ui::SubjectPicker("##subject", &subj, a.facts.subjects, w, "Type an athlete, e.g. Michael Jordan")) ui::set_subject(a, ui::canonical_subject(m, subj));
         ui::Flow f;
         f.next(ImGui::CalcTextSize("Try:").x);
         ImGui::AlignTextToFramePadding();
