@@ -1,6 +1,8 @@
 // test_params.cpp: the parameter arithmetic the video shows for GPT-3.
 #include <doctest/doctest.h>
+#include "core/facts.hpp"
 #include "core/block/model.hpp"
+#include "core/block/train.hpp"
 
 using namespace factlab;
 
@@ -25,4 +27,18 @@ TEST_CASE("params: a toy block") {
     CHECK(p.per_block_with_biases == p.per_block + 256.0 + 277.0);
     ParamCount z = count_mlp_params(0, 0, 0);
     CHECK(z.all_mlps == 0.0);
+}
+
+// The compiled model's count (the params view's "This toy model" note, the
+// learning view's caption, the sweep's ring and `factlab-cli train`) is one
+// function: the same convention as a learned block without b_down.
+TEST_CASE("params: compiled_params counts the compiled model's W_up, b_up and W_down") {
+    FactSet fs = builtin_facts();
+    REQUIRE(fs.subjects.size() == 277);
+    Model m = compile_model(fs, CompileOptions{});
+    long long counted = (long long)(m.mlp.W_up.size() + m.mlp.b_up.size() + m.mlp.W_down.size());
+    CHECK(compiled_params(m.mlp.hidden(), m.d()) == counted);
+    CHECK(compiled_params(277, 256) == 142101);                // 277 · (2 · 256 + 1)
+    CHECK(compiled_params(277, 256) == trained_params(256, 277, false));
+    CHECK(count_mlp_params(256, 277, 1).per_block_with_biases == 142101.0 + 256.0);   // + b_down: 142,357
 }

@@ -155,7 +155,7 @@ void CapacitySweep::finish_run() {
 void CapacitySweep::finish_size() {
     CapacityResult& res = results_[size_];
     if (res.best_subjects > 0) {
-        res.compiled_params = (long long)res.best_subjects * (2LL * res.d + 1);
+        res.compiled_params = compiled_params(res.best_subjects, res.d);
         res.compiled_bits_per_param = res.best_bits / double(res.compiled_params);
         if (cfg_.compare_compiled && (long long)res.best_subjects * res.d <= (1LL << 24)) {
             SyntheticSpec spec;

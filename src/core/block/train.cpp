@@ -194,6 +194,8 @@ long long trained_params(int d, int hidden, bool train_b_down) {
     return 2LL * d * hidden + hidden + (train_b_down ? d : 0);
 }
 
+long long compiled_params(int subjects, int d) { return trained_params(d, subjects, false); }
+
 double fact_bits(const FactSet& fs) {
     double bits = 0;
     for (int r : fs.fact_relation) bits += std::log2(double(fs.candidates[size_t(r)].size()));

@@ -67,6 +67,10 @@ LossResult loss_and_grad(const Mlp& mlp, const TrainData& data,
 
 // Trained weights: W_up (h·d) + b_up (h) + W_down (d·h) (+ b_down (d)).
 long long trained_params(int d, int hidden, bool train_b_down);
+// The compiled model's count, made the same way as a learned block's without
+// b_down: one neuron per subject, subjects·(2d + 1) (W_up, b_up, W_down). Every
+// view and command that compares the two, or shows the compiled count, uses this.
+long long compiled_params(int subjects, int d);
 // Σ over facts of log2(number of candidates of the fact's relation): the
 // information in the facts when objects are uniform (an upper bound otherwise).
 double fact_bits(const FactSet& fs);

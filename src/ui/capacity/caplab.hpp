@@ -27,7 +27,7 @@ struct App;
 // The learned run's defaults: 32 neurons for the 277 built-in subjects (8.7 per
 // neuron) learn all 505 facts in a few dozen Adam steps, and a ROME edit there
 // keeps 99.6% of the other facts (the naive edit 96.2%). Fewer neurons or a
-// smaller d store more bits per weight but make every edit spill over.
+// smaller d store more bits per parameter but make every edit spill over.
 constexpr int kCapD = 128, kCapH = 32, kCapSteps = 3000;
 constexpr float kCapLr = 0.02f;
 

@@ -163,7 +163,7 @@ void draw_activations(App& a, const ViewCtx& ctx) {
 }
 
 ViewRegistrar reg({"activations", "Which neurons fire", "capacity", 40, 620.0f, draw_activations,
-                   "Neuron × subject activations: one neuron per fact when compiled, shared neurons when learned."});
+                   "Neuron × subject activations: one neuron per subject when compiled, shared neurons when learned."});
 
 }  // namespace
 }  // namespace factlab

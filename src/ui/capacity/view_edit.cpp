@@ -26,7 +26,7 @@ namespace factlab {
 namespace {
 
 const EditMethod kMethods[2] = {EditMethod::Rome, EditMethod::Column};
-const char* const kMethodNames[2] = {"ROME (rank-one)", "naive (one column)"};
+const char* const kMethodNames[2] = {"ROME (along C⁻¹k*)", "one column"};
 
 struct EditCache {
     std::string key[4];
@@ -131,8 +131,9 @@ void draw_edit(App& a, const ViewCtx& ctx) {
     int sid = facts.subject_id(subject);
     int old_obj = sid >= 0 && rid >= 0 ? facts.object_of(sid, rid) : -1;
     if (ctx.controls) {
-        lab::caption("Rewrite one fact by changing W_down: ROME's rank-one update, or naively overwrite one "
-                     "neuron's column. What else moves?");
+        lab::caption("Rewrite one fact by adding a rank-one matrix to W_down. ROME's points along C⁻¹k* (k*: the "
+                     "subject's key, its neurons' activations; C: the covariance of every subject's key), which spares "
+                     "the other keys; the one-column edit changes only the subject's most active neuron. What else moves?");
         if (lab::begin_controls("edit")) {
             std::string v;
             if (name_combo("subject", subject, facts.subjects, &v)) a.state.set("ed_subject", v);
@@ -209,15 +210,15 @@ void draw_edit(App& a, const ViewCtx& ctx) {
     if (!r.ok) return;
     ImGui::BeginChild("details", ImVec2(0, std::max(fs * 6, ImGui::GetContentRegionAvail().y)), false);
     lab::text_wrapped_colored(r.edited_correct ? theme::positive() : theme::negative(),
-                              "%s, %s: %s → %s (p(%s) %.2f → %.2f; lead %.2f)", subject.c_str(), relation.c_str(),
+                              "%s, %s: %s → %s (p(%s) %.2f → %.2f; lead over the runner-up %.2f logits)", subject.c_str(), relation.c_str(),
                               r.old_object.c_str(), r.edited_correct ? r.new_object.c_str() : r.old_object.c_str(),
                               r.new_object.c_str(), double(r.probability_before), double(r.probability_after),
                               double(r.margin_after));
     char buf[200];
     if (r.method == EditMethod::Column)
-        std::snprintf(buf, sizeof buf, "Changed only neuron %d's W_down column; |ΔW_down| = %.3f.", r.neuron, double(r.update_norm));
+        std::snprintf(buf, sizeof buf, "Rank-one, along one neuron: changed only neuron %d's W_down column; |ΔW_down| = %.3f.", r.neuron, double(r.update_norm));
     else
-        std::snprintf(buf, sizeof buf, "Rank-one change of W_down: |ΔW_down| = %.3f, key |k*| = %.3f.", double(r.update_norm),
+        std::snprintf(buf, sizeof buf, "Rank-one, along C⁻¹k*: |ΔW_down| = %.3f; the key k* (the subject's neuron activations) has length %.3f.", double(r.update_norm),
                       double(r.key_norm));
     lab::caption(buf);
     ImGui::Text("Every other fact: %s → %s (%d of %d right after)", lab::pct_text(r.others_accuracy_before()).c_str(),
@@ -256,7 +257,7 @@ void draw_edit(App& a, const ViewCtx& ctx) {
 }
 
 ViewRegistrar reg({"edit", "Rewrite a fact", "capacity", 60, 640.0f, draw_edit,
-                   "ROME's rank-one edit vs a naive edit, on the compiled and the learned model."});
+                   "Two rank-one edits of W_down, ROME's (along C⁻¹k*) and one neuron's column, on the compiled and the learned model."});
 
 }  // namespace
 }  // namespace factlab

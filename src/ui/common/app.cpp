@@ -13,6 +13,7 @@
 #include "platform/platform.hpp"
 #include "ui/common/share.hpp"
 #include "ui/common/theme.hpp"
+#include "ui/common/tour.hpp"
 #include "ui/common/widgets.hpp"
 
 namespace factlab {
@@ -229,12 +230,58 @@ void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool co
                         ImGui::GetStyle().WindowPadding.y;
         fitted_height(v.id, nominal, true, content);
     }
-    if (!embed && ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) && ImGui::IsMouseReleased(0) &&
+    if (!embed && !a.first_screen() && ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) && ImGui::IsMouseReleased(0) &&
         a.state.get("view") != v.id)
         a.state.set("view", v.id);
     ImGui::EndChild();
     if (focused && !embed) ImGui::PopStyleColor();
     ImGui::PopID();
+}
+
+static void draw_messages(App& a);
+
+// The first screen: one first step. The lookup alone, a heading, "Start the
+// tour" (the story adds the other panels one at a time) and "Show all panels".
+static void draw_first_screen(App& a) {
+    const ViewInfo* lookup = find_view("lookup");
+    float fs = ImGui::GetFontSize();
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    float w = std::min(avail.x, fs * 46);
+    float x0 = ImGui::GetCursorPosX() + (avail.x - w) * 0.5f;
+    static bool focused_once = false;
+    if (!focused_once) { a.focus_subject = true; focused_once = true; }
+    ImGui::SetCursorPosX(x0);
+    ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(x0 + w);
+    ImGuiIO& io = ImGui::GetIO();
+    if (io.Fonts->Fonts.Size > 1) ImGui::PushFont(io.Fonts->Fonts[1]);
+    ImGui::TextWrapped("How might a language model store a fact?");
+    if (io.Fonts->Fonts.Size > 1) ImGui::PopFont();
+    ImGui::TextWrapped("Type an athlete below: a small MLP block (the toy model of 3Blue1Brown's video, one block, "
+                       "277 neurons) recalls their sport, team and number. The tour then opens the block step by step.");
+    ImGui::PopTextWrapPos();
+    ImVec2 pad = ImGui::GetStyle().FramePadding;
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(pad.x * 2, pad.y * 1.6f));
+    ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(theme::kBlue));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::ColorConvertU32ToFloat4(theme::kBlue));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+    if (ImGui::Button("Start the tour \xE2\x86\x92")) tour::go(a, 1);   // →
+    ImGui::PopStyleColor(3);
+    ImGui::SameLine();
+    if (ImGui::Button("Show all panels")) a.state.set("view", "lookup");
+    if (ImGui::IsItemHovered()) ui::Tooltip("The whole Fact lookup lab: six panels side by side");
+    if (a.state.has("subject")) {
+        ImGui::SameLine();
+        if (ImGui::Button("Next: inside the block")) a.state.set("view", "block");
+        if (ImGui::IsItemHovered()) ui::Tooltip("Follow E through W_up, the bias and ReLU, and W_down");
+    }
+    ImGui::PopStyleVar();
+    ImGui::EndGroup();
+    ImGui::Spacing();
+    if (!lookup) return;
+    ImGui::SetCursorPosX(x0);
+    float h = std::max(fs * 18, ImGui::GetContentRegionAvail().y - fs * 0.5f);
+    draw_view_frame(a, *lookup, ImVec2(w, h), false, true, true, false);
 }
 
 void App::frame() {
@@ -259,6 +306,13 @@ void App::frame() {
     } else {
         share::draw_top_bar(*this, cur);                  // labs, tour, theme, links (share.cpp)
         ImGui::Separator();
+        if (first_screen()) {
+            draw_first_screen(*this);
+            ImGui::End();
+            for (auto draw : overlays()) draw(*this);
+            draw_messages(*this);
+            return;
+        }
         ImGui::BeginChild("##grid", ImVec2(0, 0), false);
         // A view chosen from outside the grid (a link, the tour, a host page) is scrolled into sight.
         static std::string shown_view;
@@ -285,8 +339,13 @@ void App::frame() {
     ImGui::End();
 
     for (auto draw : overlays()) draw(*this);
+    draw_messages(*this);
+}
 
-    // Messages: newest at the bottom, errors in the warning colour.
+// Messages: newest at the bottom, errors in the warning colour.
+static void draw_messages(App& a) {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    std::vector<Message>& messages = a.messages;
     double now = platform::now_ms();
     messages.erase(std::remove_if(messages.begin(), messages.end(), [&](const Message& m) { return m.until_ms < now; }),
                    messages.end());

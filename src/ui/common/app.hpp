@@ -112,6 +112,10 @@ struct App {
     void frame();                                         // draws one frame of UI
     bool dark = true;
     float ui_scale = 1.0f;                                // extra zoom (touch devices)
+    // The first screen (no view, no tour in the state): the lookup alone, its
+    // name field focused once, "Start the tour" and the full grid a click away.
+    bool first_screen() const { return !state.has("view") && !state.has("tour") && !state.get_bool("embed", false); }
+    bool focus_subject = false;                           // the lookup's name field takes the keyboard once
 
 private:
     Model model_;

@@ -93,8 +93,7 @@ void draw_top_bar(App& a, const ViewInfo* cur) {
     // Everything on one line when it fits, else the compact bar.
     float wide = ImGui::CalcTextSize("factlab").x + sp;
     for (const LabInfo& lab : all_labs()) wide += button_w(lab.title) + sp;
-    wide += button_w("Tour") + sp * 3 + button_w(theme_label) + sp + button_w("Copy link") + sp + button_w("Embed") + sp;
-    if (facts_lab) wide += button_w("Load facts...") + sp + (custom_facts ? button_w("Built-in facts") + sp : 0);
+    wide += button_w("Start the tour") + sp * 3 + button_w(theme_label) + sp + button_w("Share \u25BC") + sp;
     bool compact = wide > ImGui::GetContentRegionAvail().x;
 
     ImGui::AlignTextToFramePadding();
@@ -120,12 +119,19 @@ void draw_top_bar(App& a, const ViewInfo* cur) {
     }
     ImGui::SameLine(0, compact ? sp : sp * 3);
     bool touring = tour::current(a) > 0;
-    if (ImGui::Button("Tour")) tour::go(a, touring ? 0 : 1);
+    // The tour is the one prominent button: filled, not one chip among many.
+    if (!touring) {
+        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(theme::kBlue));
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::ColorConvertU32ToFloat4(theme::kBlue));
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+    }
+    if (ImGui::Button(touring ? "Close tour" : "Start the tour")) tour::go(a, touring ? 0 : 1);
+    if (!touring) ImGui::PopStyleColor(3);
     if (ImGui::IsItemHovered()) ui::Tooltip(touring ? "Close the guided tour" : "A guided tour through the video's story");
 
     if (compact) {
         ImGui::SameLine();
-        if (ImGui::Button("More \u25BC")) ImGui::OpenPopup("more");
+        if (ImGui::Button("Menu \u25BC")) ImGui::OpenPopup("more");
         if (ImGui::BeginPopup("more")) {
             if (ImGui::MenuItem(a.dark ? "Light theme" : "Dark theme")) toggle_theme(a);
             if (ImGui::MenuItem("Copy link")) copy_link(a, a.state, "Link");
@@ -135,22 +141,23 @@ void draw_top_bar(App& a, const ViewInfo* cur) {
         }
         return;
     }
-    // Right-aligned group.
-    float group = button_w(theme_label) + sp + button_w("Copy link") + sp + button_w("Embed");
-    if (facts_lab) group += button_w("Load facts...") + sp + (custom_facts ? button_w("Built-in facts") + sp : 0);
+    // Right-aligned: the theme, and every share action in one menu.
+    float group = button_w(theme_label) + sp + button_w("Share \u25BC");
     ImGui::SameLine();
     float x = ImGui::GetWindowContentRegionMax().x - group;
     if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
-    if (facts_lab) { import_buttons(a, false); ImGui::SameLine(); }
     if (ImGui::Button(theme_label)) toggle_theme(a);
     ImGui::SameLine();
-    if (ImGui::Button("Copy link")) copy_link(a, a.state, "Link");
-    ImGui::SameLine();
-    if (ImGui::Button("Embed")) ImGui::OpenPopup("embed");
-    if (ImGui::IsItemHovered()) ui::Tooltip("Copy an <iframe> that shows one view in your own page");
-    if (ImGui::BeginPopup("embed")) {
-        ImGui::TextDisabled("Paste into a blog post: the iframe shows one view at this state.");
+    if (ImGui::Button("Share \u25BC")) ImGui::OpenPopup("share");
+    if (ImGui::IsItemHovered()) ui::Tooltip("Copy link, embed code, export, load facts");
+    if (ImGui::BeginPopup("share")) {
+        if (ImGui::MenuItem("Copy link")) copy_link(a, a.state, "Link");
+        ImGui::Separator();
+        ImGui::TextDisabled("Embed: an iframe of one view, for a blog post");
         embed_menu_items(a, cur);
+        ImGui::Separator();
+        ImGui::TextDisabled("Export: each panel's Export button (data, PNG)");
+        if (facts_lab || custom_facts) { ImGui::Separator(); import_buttons(a, true); }
         ImGui::EndPopup();
     }
 }

@@ -13,7 +13,8 @@ namespace factlab::tour {
 
 struct Step {
     const char* title;
-    const char* body;      // plain English, a few sentences
+    const char* body;      // plain English, about 40 words at most, ending with one thing to do
+    const char* why;       // the maths and the sources, behind "why?"
     const char* state;     // "view=and-gate&subject=Michael%20Jordan": set on arrival
     const char* clear;     // "gate_bias,neuron": erased on arrival (comma-separated)
 };

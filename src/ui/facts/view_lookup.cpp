@@ -114,11 +114,12 @@ void draw_lookup(App& a, const ViewCtx& ctx) {
     float width = ImGui::GetContentRegionAvail().x;
 
     if (ctx.controls) {
-        ui::Caption("Type a name. Its tokens add up to E; the MLP block adds what it knows; "
+        ui::Caption("Type an athlete's name. Its tokens add up to E; the MLP block adds what it knows; "
                     "each relation's answer is the object E now points to most.");
         std::string subj = a.subject();
         float w = ui::Narrow(ctx) ? width : std::min(width, ui::Em(22));
-        if (ui::SubjectPicker("##subject", &subj, a.facts.subjects, w, "Type a name, e.g. Michael Jordan")) ui::set_subject(a, ui::canonical_subject(m, subj));
+        if (a.focus_subject) { ImGui::SetKeyboardFocusHere(); a.focus_subject = false; }
+        if (ui::SubjectPicker("##subject", &subj, a.facts.subjects, w, "Type an athlete, e.g. Michael Jordan")) ui::set_subject(a, ui::canonical_subject(m, subj));
         ui::Flow f;
         f.next(ImGui::CalcTextSize("Try:").x);
         ImGui::AlignTextToFramePadding();
@@ -136,7 +137,7 @@ void draw_lookup(App& a, const ViewCtx& ctx) {
         bool all_unknown = L.unknown_tokens.size() == L.tokens.size();
         ui::Note(all_unknown ? "None of these tokens is known: E = 0 and the block adds nothing. Every answer below is a guess."
                              : "Not in the fact set. No AND neuron matches all of these tokens, so the block adds "
-                               "(almost) nothing and the answers below are near-uniform guesses.");
+                               "(almost) nothing and the answers below are guesses, whatever their probabilities.");
     }
     ImGui::Separator();
 
@@ -189,7 +190,7 @@ void draw_lookup(App& a, const ViewCtx& ctx) {
         ImGui::PopStyleColor();
         if (open) {
             ui::Note("The fact set has no such fact%s%s, so nothing was written for it: the answer is whatever E "
-                     "happens to point to, a near-uniform guess.", fits ? "" : ": ", fits ? "" : names.c_str());
+                     "happens to point to: a guess, however high its probability.", fits ? "" : ": ", fits ? "" : names.c_str());
             const float inner = ImGui::GetContentRegionAvail().x;   // narrower than `width`: the tree indents
             for (const RelationAnswer* ans : other) draw_relation(a, m, L, *ans, 3, inner, std::min(label_w, inner * 0.45f));
             ImGui::TreePop();

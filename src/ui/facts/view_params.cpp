@@ -10,7 +10,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <imgui.h>
+#include "core/block/train.hpp"
 #include "ui/common/app.hpp"
+#include "ui/common/labui.hpp"
 #include "ui/common/plot.hpp"
 #include "ui/common/theme.hpp"
 #include "ui/common/widgets.hpp"
@@ -120,10 +122,14 @@ void draw_params(App& a, const ViewCtx& ctx) {
                  plot::Short(p.per_block).c_str());
     } else if (toy) {
         int facts = int(a.facts.facts.size()), subjects = int(a.facts.subjects.size());
-        ui::Note("This toy model stores %d facts about %d subjects in %s weights (%s with biases): about %s weights per fact, "
-                 "with one neuron per subject. Real models pack facts far more densely (superposition).",
-                 facts, subjects, plot::Grouped(p.all_mlps).c_str(), plot::Grouped(p.all_mlps_with_biases).c_str(),
-                 plot::Grouped(facts ? p.all_mlps / facts : 0).c_str());
+        long long compiled = compiled_params(int(toy_h), int(toy_d));
+        char note[512];
+        std::snprintf(note, sizeof note, "This toy model (d = %lld, one neuron per subject) stores %d facts about %d subjects in %s parameters (W_up, b_up and W_down, as the "
+                 "capacity lab counts them; with b_down, %s): about %s per fact, with one neuron per subject. The video's "
+                 "hypothesis is that real models pack features far more densely, in superposition.",
+                 toy_d, facts, subjects, plot::Grouped(double(compiled)).c_str(), plot::Grouped(p.all_mlps_with_biases).c_str(),
+                 plot::Grouped(facts ? double(compiled) / facts : 0).c_str());
+        lab::note(note);   // breaks only at spaces, never inside 142,101
     } else {
         ui::Note("%.4g%% of GPT-3's 175 B parameters.", p.all_mlps_with_biases / kGptTotal * 100);
     }

@@ -83,7 +83,8 @@ void draw_fit(App& a, const ViewCtx& ctx) {
 
     if (ctx.controls) {
         lab::caption("How many directions can all sit within a tolerance of 90°? Limits, constructions, and dots "
-                     "measured by quick runs here.");
+                     "measured by quick runs here. Greedy: add random directions one by one, keeping each that fits "
+                     "with all before it. ε = sin(tolerance); e^(dε²/2) is a rule of thumb, not a bound.");
         if (lab::begin_controls("fit")) {
             lab::next_control();
             ImGui::SetNextItemWidth(-ImGui::CalcTextSize("tolerance").x - ImGui::GetStyle().ItemInnerSpacing.x);
@@ -166,9 +167,9 @@ void draw_fit(App& a, const ViewCtx& ctx) {
         plot::End();
     }
     lab::legend(theme::kVermilion, "limit: no more fit", true);
-    lab::legend(theme::series(0), "greedy: at least this many");
+    lab::legend(theme::series(0), "greedy construction: at least this many");
     lab::legend(theme::kGreen, "random vectors");
-    lab::legend(theme::muted(), "e^(dε²/2)");
+    lab::legend(theme::muted(), "e^(dε²/2), ε = sin(tolerance): rule of thumb");
     lab::legend(theme::highlight(), "measured here (▲: stopped early, at least)");
 
     // Status of the measurement and two numbers from the video's companion text.
@@ -212,7 +213,7 @@ void draw_fit(App& a, const ViewCtx& ctx) {
     });
 }
 
-ViewRegistrar reg({"fit", "How many fit", "superposition", 30, 560.0f, draw_fit,
+ViewRegistrar reg({"fit", "Directions against dimension", "superposition", 30, 560.0f, draw_fit,
                    "For an angle tolerance: how many nearly perpendicular directions fit, against the dimension."});
 
 }  // namespace

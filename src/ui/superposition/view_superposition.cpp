@@ -131,7 +131,7 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
 
     if (ctx.controls) {
         lab::caption("N arrows in d dimensions, pushed apart by gradient descent: how close to 90° can every pair get?");
-        if (lab::row_button("The video's run: 10,000 × 100, 250 steps", true)) set_run(a, 10000, 100, "video", 0.01f, 250);
+        if (lab::row_button("The video's recipe: 10,000 × 100, 250 steps", true)) set_run(a, 10000, 100, "video", 0.01f, 250);
         if (lab::row_button("Worst-pair loss, 10,000 × 100, 3,000 steps")) set_run(a, 10000, 100, "exp", 0.01f, 3000);
         if (lab::row_button("Quick: 2,000 × 100")) set_run(a, 2000, 100, "video", 0.01f, 250);
         if (lab::begin_controls("sp")) {
@@ -269,7 +269,21 @@ void draw_worst(App& a, const ViewCtx& ctx) {
         lab::caption("What matters for interference is the worst pair. Hard limits bound it for any arrangement; "
                      "the histogram's body can narrow while a few pairs stay nearly parallel.");
     if (s.step < 0) {
-        lab::note(M.reset_error.empty() ? "Measuring…" : M.reset_error.c_str());
+        if (!M.reset_error.empty()) { lab::note(M.reset_error.c_str()); return; }
+        // The limits depend only on N and d: show them while the vectors are measured.
+        char what[120];
+        std::snprintf(what, sizeof what, "Measuring the worst pair of %s vectors in %d dimensions…",
+                      plot::Grouped(c.n).c_str(), c.d);
+        lab::note(what);
+        if (ImGui::BeginTable("limits", 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg)) {
+            ImGui::TableSetupColumn("a", ImGuiTableColumnFlags_WidthStretch, 1.1f);
+            ImGui::TableSetupColumn("b", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+            double lev = levenshtein_bound(c.n, c.d);
+            if (std::isfinite(lev)) row("Levenshtein limit: some pair is at least this bad", cos_angle(lev), theme::kVermilion);
+            else row("Levenshtein limit", "applies only above N = d(d+1)/2 = " + plot::Grouped(0.5 * c.d * (c.d + 1)));
+            row("Welch limit: some pair is at least this bad", cos_angle(welch_bound(c.n, c.d)), theme::kVermilion);
+            ImGui::EndTable();
+        }
         return;
     }
 
@@ -285,7 +299,7 @@ void draw_worst(App& a, const ViewCtx& ctx) {
             row("Levenshtein limit: some pair is at least this bad", cos_angle(s.levenshtein), theme::kVermilion);
         else
             row("Levenshtein limit", "applies only above N = d(d+1)/2 = " + plot::Grouped(0.5 * c.d * (c.d + 1)));
-        row("Welch limit", cos_angle(s.welch), theme::kVermilion);
+        row("Welch limit: some pair is at least this bad", cos_angle(s.welch), theme::kVermilion);
         std::snprintf(buf, sizeof buf, "worst ≈ %s; spread ±%.2f°", cos_angle(s.random_worst_abs_cos).c_str(), s.random_angle_std_deg);
         row("Random vectors (baseline)", buf);
         std::snprintf(buf, sizeof buf, "%s / %s", lab::pct_text(s.within1).c_str(), lab::pct_text(s.within5).c_str());
@@ -345,12 +359,13 @@ void draw_worst(App& a, const ViewCtx& ctx) {
         char note[900];
         std::snprintf(note, sizeof note,
                       "The video's claim. After 250 steps the video shows all 10,000 vectors in 100 dimensions between "
-                      "89° and 91°. No arrangement can do that. The Welch bound says some pair has |cos| ≥ %.4f, so an "
-                      "angle of %.2f° or less (or its mirror above 90°); the Levenshtein bound raises that to |cos| ≥ %.3f, "
-                      "%.2f°. Random vectors already spread about ±%.1f°. 3Blue1Brown's lesson page later said the cost "
+                      "89° and 91°. No arrangement can do that. The Welch bound says some pair has |cos| ≥ %.4f: it lies at "
+                      "least %.2f° from perpendicular (%.2f° or less, or %.2f° or more). The Levenshtein bound raises "
+                      "that to |cos| ≥ %.3f, at least %.2f° from perpendicular (%.2f°). Random vectors already spread about ±%.1f°. 3Blue1Brown's lesson page later said the cost "
                       "function was flawed: it pushes a few pairs to nearly parallel, out in tails that an 80°-100° "
                       "histogram does not show. Run the video's preset and watch the full histogram and the worst pair.",
-                      w, 90 - std::asin(w) * 180 / kPi, l, 90 - std::asin(l) * 180 / kPi, random_angle_std_deg(100));
+                      w, std::asin(w) * 180 / kPi, 90 - std::asin(w) * 180 / kPi, 90 + std::asin(w) * 180 / kPi, l,
+                      std::asin(l) * 180 / kPi, 90 - std::asin(l) * 180 / kPi, random_angle_std_deg(100));
         lab::note(note);
     }
     a.offer_export("Loss per step (CSV)", "superposition_loss.csv", "text/csv", [&M]() {
