@@ -7,6 +7,10 @@
 //   node bench/browser-superpose.mjs --n 2000 --steps 100 --loss video --no-fast
 //   node bench/browser-superpose.mjs --minutes 3           # the rate over 3 minutes, and the
 //                                                          # whole run's time projected from it
+//   node bench/browser-superpose.mjs --workers 2           # ?workers=2 (0: the page thread only)
+//   node bench/browser-superpose.mjs --loss video --steps 250 --compare-workers --seconds 60
+//        # the rate with 1 and then 2 workers, one after the other in one browser:
+//        # prints the speed-up and the per-core efficiency (speed-up / workers)
 //
 // Needs the built site (./build-wasm.sh) and Debian's chromium (scripts/deps.sh web).
 // The 10,000 x 100 worst-pair run takes about an hour on a quiet 2-core machine.
@@ -21,13 +25,45 @@ const n = Number(arg("--n", 10000)), d = Number(arg("--d", 100)), steps = Number
 const loss = arg("--loss", "exp"), seed = Number(arg("--seed", 1));
 const fast = !process.argv.includes("--no-fast");
 const minutes = Number(arg("--minutes", 0));   // 0: to the end
+const workers = arg("--workers", null);
+
+// --compare-workers: steps per second with 1 and with 2 workers, `--seconds` each.
+if (process.argv.includes("--compare-workers")) {
+  const seconds = Number(arg("--seconds", 60));
+  const S = await session();
+  const rates = {};
+  try {
+    for (const w of [1, 2]) {
+      const hash = `view=superposition&sp_n=${n}&sp_d=${d}&sp_loss=${loss}&sp_steps=${steps}&sp_seed=${seed}`;
+      const { page } = await openPage(S.context, S.url(`index.html?workers=${w}#${hash}`), { label: `workers-${w}` });
+      await page.waitForFunction(() => window.factlab.superposition().step >= 1, null, { timeout: 600000, polling: 250 });
+      const a = await page.evaluate(() => window.factlab.superposition()), t0 = Date.now();
+      await page.waitForTimeout(seconds * 1000);
+      const b = await page.evaluate(() => window.factlab.superposition());
+      const dt = (Date.now() - t0) / 1000, ds = b.progress - a.progress;
+      rates[w] = ds / dt;
+      log(`${w} worker(s): ${ds} steps in ${dt.toFixed(1)} s: ${(dt / Math.max(ds, 1e-9)).toFixed(3)} s per step, ` +
+        `${b.fps_while_running.toFixed(1)} frames/s, load ${os.loadavg()[0].toFixed(1)}`);
+      if (w === 2) await shoot(page, "browser-superpose-2-workers");
+      await page.close();
+    }
+  } finally {
+    await S.close();
+  }
+  const speedup = rates[2] / rates[1];
+  console.log(JSON.stringify({ n, d, loss, seconds, steps_per_second: rates, seconds_per_step:
+    { 1: 1 / rates[1], 2: 1 / rates[2] }, speedup_2_vs_1: speedup, efficiency_per_worker: { 1: 1, 2: speedup / 2 },
+    cpus: os.cpus().length, load: os.loadavg()[0] }));
+  process.exit(0);
+}
 
 const S = await session();
 try {
   const hash = `view=superposition&sp_n=${n}&sp_d=${d}&sp_loss=${loss}&sp_steps=${steps}&sp_seed=${seed}` +
     (fast ? "&sp_fast=1" : "");
+  const query = workers === null ? "" : `?workers=${Number(workers)}`;
   const t0 = Date.now();                // from opening the link: load, first frame and the run
-  const { page } = await openPage(S.context, S.url(`index.html#${hash}`), { label: "browser-superpose" });
+  const { page } = await openPage(S.context, S.url(`index.html${query}#${hash}`), { label: "browser-superpose" });
   // The rate is timed from the first step on (past the starting vectors' statistics).
   await page.waitForFunction(() => window.factlab.superposition().stats_step >= 0, null, { timeout: 600000 });
   const first = await page.evaluate(() => window.factlab.superposition());
@@ -57,6 +93,7 @@ try {
     projected_run_seconds: perStep ? perStep * r.steps : null, lab_run_seconds: r.run_wall_ms / 1000,
     worst_angle_deg: r.worst_angle_deg, worst_abs_cos: r.worst_abs_cos, fps_while_running: r.fps_while_running,
     optimiser_share: r.run_work_ms / Math.max(1, r.run_wall_ms), kernel: r.kernel, cpus: os.cpus().length,
+    workers: r.workers,
   }));
 } finally {
   await S.close();

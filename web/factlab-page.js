@@ -12,6 +12,7 @@
 // [3] clipboard and gestures [7] host pages: postMessage (docs/embed.md)
 // [4] focus, paste           [8] embed link, WebGL context loss, files
 //                             [9] idle: frames only when something changes
+//                             [10] Web Workers for long jobs
 //
 // Text from links and messages only ever reaches the DOM as textContent.
 (function () {
@@ -483,6 +484,8 @@
     },
     fatal: fatal,
     wakeAt: function (ms) { wakeAt(ms); },
+    workerCount: function () { return workerCount(); },
+    workerPost: function (k, bytes) { workerPost(k, bytes); },
   };
 
   // A file past the limit is read only to just past it: C++ says it is too long.
@@ -547,6 +550,51 @@
   function wakeAt(delayMs) {      // C++: a frame is due later (a message goes away)
     clearTimeout(wakeTimer);
     wakeTimer = setTimeout(wake, Math.min(delayMs, 60000));
+  }
+
+  // ---- [10] Web Workers for long jobs ----------------------------------------
+  // hardwareConcurrency - 1 workers (at least one), started on first use, each
+  // running the core-only module (factlab-worker.js). Messages are ArrayBuffers
+  // (src/core/jobs.hpp), transferred, never shared: no SharedArrayBuffer, so no
+  // COOP/COEP headers are needed and cross-origin embeds work. ?workers=N asks
+  // for N (1..8; benchmarks, tests). ?workers=0, no
+  // Worker, or a worker that fails: the jobs run sliced on the page thread.
+  var workers = [], workersOff = typeof Worker === "undefined" || query.get("workers") === "0";
+  var workersAsked = /^[1-8]$/.test(query.get("workers") || "") ? Number(query.get("workers")) : 0;  // tests, benchmarks
+  function workerCount() {
+    if (workersOff) return 0;
+    return workersAsked || Math.max(1, Math.min(8, (navigator.hardwareConcurrency || 2) - 1));
+  }
+  function workerFailed(k, why) {
+    if (workersOff) return;
+    workersOff = true;
+    console.warn("factlab: Web Workers are off (" + why + "); long jobs run on the page thread");
+    workers.forEach(function (w) { if (w) w.terminate(); });
+    workers = [];
+    var f = exp("factlab_worker_failed");
+    if (f) Module.ccall("factlab_worker_failed", null, ["number", "string"], [k, String(why).slice(0, 300)]);
+  }
+  function worker(k) {
+    if (workers[k]) return workers[k];
+    var w;
+    try { w = new Worker("factlab-worker.js"); } catch (e) { workerFailed(k, e.message); return null; }
+    w.onmessage = function (e) {
+      if (e.data instanceof ArrayBuffer) {
+        var bytes = new Uint8Array(e.data), p = Module._malloc(bytes.length || 1);
+        Module.HEAPU8.set(bytes, p);
+        try { Module._factlab_worker_reply(k, p, bytes.length); } finally { Module._free(p); }
+      } else if (e.data && e.data.type === "failed") {
+        workerFailed(k, e.data.why);
+      }
+    };
+    w.onerror = function (e) { e.preventDefault(); workerFailed(k, e.message || "could not start"); };
+    workers[k] = w;
+    return w;
+  }
+  function workerPost(k, bytes) {
+    if (workersOff) return;
+    var w = worker(k);
+    if (w) w.postMessage(bytes.buffer, [bytes.buffer]);
   }
 
   window.Module = {

@@ -32,6 +32,17 @@ double now_ms();   // monotonic clock in milliseconds
 // A job running in frames (or waiting on a worker) wants the next frame too: an
 // idle page draws nothing, so views that change without input call this each frame.
 void keep_awake();
+// Web Workers, each running the core-only module (src/worker, web/factlab-worker.js).
+// worker_count() is 0 natively, where the page cannot start them (no Worker,
+// ?workers=0), and for good once one failed (worker_error() says why): the jobs
+// then run sliced on the page thread. Messages are bytes (core/jobs.hpp).
+int worker_count();
+void worker_post(int k, const std::string& bytes);     // the reply comes back through worker_take
+bool worker_take(int k, std::string* bytes);           // the oldest reply of worker k, if any
+std::string worker_error();
+// Native threads a job may split its steps over: the desktop's --threads N (default
+// every core); 1 on the page, whose steps split over workers instead.
+int threads();
 // Bumps when the GL context was lost and restored: panels that own GL objects
 // (textures, shaders) compare it with the generation they were made in.
 unsigned gl_generation();

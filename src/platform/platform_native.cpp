@@ -1,7 +1,8 @@
 // platform_native.cpp: the desktop program `factlab`.
 //
 //   factlab [--state 'view=and-gate&subject=Michael%20Jordan'] [--size 1280x800]
-//           [--screenshot FILE.png [--frames N]]
+//           [--threads N] [--screenshot FILE.png [--frames N]]
+// --threads N splits each superposition step over N threads (default: every core).
 // --screenshot renders N frames (default 10), saves the window as PNG and exits:
 // the tests use it under Xvfb. A Debug window (ImGui metrics, dump the model as
 // .npy) sits beside the lab. Like the page, the window draws only when something
@@ -15,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -46,6 +48,17 @@ bool prefers_reduced_motion() { return false; }
 double now_ms() {
     using namespace std::chrono;
     return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
+}
+// The desktop splits steps over threads (SuperposeConfig::threads), not workers.
+int worker_count() { return 0; }
+void worker_post(int, const std::string&) {}
+bool worker_take(int, std::string*) { return false; }
+std::string worker_error() { return ""; }
+static int g_threads = 0;                                     // --threads; 0: every core
+int threads() {
+    if (g_threads > 0) return g_threads;
+    unsigned n = std::thread::hardware_concurrency();
+    return int(std::clamp(n == 0 ? 1u : n, 1u, 64u));
 }
 }  // namespace platform
 
@@ -123,6 +136,11 @@ int main(int argc, char** argv) {
         if (a == "--screenshot") screenshot = next();
         else if (a == "--frames") frames = std::max(1, std::min(10000, std::atoi(next().c_str())));
         else if (a == "--state") host::g_state_arg = next();
+        else if (a == "--threads") {
+            int t = std::atoi(next().c_str());
+            if (t < 1 || t > 64) { std::fprintf(stderr, "factlab: --threads wants 1..64\n"); return 2; }
+            platform::g_threads = t;
+        }
         else if (a == "--size") {
             std::string s = next();
             if (std::sscanf(s.c_str(), "%dx%d", &width, &height) != 2 || width < 200 || height < 200 || width > 8192 || height > 8192) {
@@ -130,7 +148,7 @@ int main(int argc, char** argv) {
                 return 2;
             }
         } else if (a == "--help" || a == "-h") {
-            std::printf("usage: factlab [--state LINK_STATE] [--size WxH] [--screenshot FILE.png [--frames N]]\n");
+            std::printf("usage: factlab [--state LINK_STATE] [--size WxH] [--threads N] [--screenshot FILE.png [--frames N]]\n");
             return 0;
         } else {
             std::fprintf(stderr, "factlab: unknown argument '%s' (try --help)\n", a.c_str());

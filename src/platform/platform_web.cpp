@@ -10,6 +10,7 @@
 #ifdef __EMSCRIPTEN__
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <string>
 #include <vector>
 #include <emscripten.h>
@@ -55,6 +56,13 @@ EM_JS(void, js_post_to_host, (const char* j), {
 });
 EM_JS(void, js_wake_at, (double delay_ms), {
     if (window.factlabPage && window.factlabPage.wakeAt) window.factlabPage.wakeAt(delay_ms);
+});
+// Web Workers (factlab-page.js [10]): how many the page may start, and a message to one.
+EM_JS(int, js_worker_count, (), {
+    return window.factlabPage && window.factlabPage.workerCount ? window.factlabPage.workerCount() : 0;
+});
+EM_JS(void, js_worker_post, (int k, const char* data, int len), {
+    if (window.factlabPage && window.factlabPage.workerPost) window.factlabPage.workerPost(k, HEAPU8.slice(data, data + len));
 });
 EM_JS(void, js_first_frame, (), {
     if (window.factlabPage && window.factlabPage.firstFrame) window.factlabPage.firstFrame();
@@ -106,6 +114,26 @@ void post_to_host(const std::string& json) { js_post_to_host(json.c_str()); }
 bool prefers_dark() { return (js_prefs() & 1) != 0; }
 bool prefers_reduced_motion() { return (js_prefs() & 2) != 0; }
 double now_ms() { return emscripten_get_now(); }
+
+static std::vector<std::deque<std::string>> g_worker_inbox;
+static std::string g_worker_error;
+int worker_count() {
+    if (!g_worker_error.empty()) return 0;
+    static int n = -1;
+    if (n < 0) n = std::clamp(js_worker_count(), 0, 16);
+    return n;
+}
+void worker_post(int k, const std::string& bytes) {
+    if (k >= 0 && k < worker_count()) js_worker_post(k, bytes.data(), int(bytes.size()));
+}
+bool worker_take(int k, std::string* bytes) {
+    if (k < 0 || k >= int(g_worker_inbox.size()) || g_worker_inbox[k].empty()) return false;
+    *bytes = std::move(g_worker_inbox[k].front());
+    g_worker_inbox[k].pop_front();
+    return true;
+}
+std::string worker_error() { return g_worker_error; }
+int threads() { return 1; }
 }  // namespace platform
 
 namespace host {
@@ -199,6 +227,22 @@ extern "C" void factlab_set_visible(int visible) {
     if (g_visible) wake_loop();
 }
 extern "C" int factlab_frames_drawn() { return g_frames_drawn; }
+
+// A worker's reply (bytes the page copied into our heap for the call).
+extern "C" void factlab_worker_reply(int k, const char* data, int len) {
+    if (k < 0 || k >= 16 || len < 0) return;
+    auto& inbox = platform::g_worker_inbox;
+    if (int(inbox.size()) <= k) inbox.resize(size_t(k) + 1);
+    inbox[k].emplace_back(data, size_t(len));
+    wake_loop();
+}
+// A worker could not start or stopped: every job goes back to the page thread.
+extern "C" void factlab_worker_failed(int k, const char* why) {
+    if (platform::g_worker_error.empty())
+        platform::g_worker_error = std::string("worker ") + std::to_string(k) + ": " + (why ? why : "failed");
+    platform::g_worker_inbox.clear();
+    wake_loop();
+}
 
 // A frame run right now, from inside a DOM event handler (mouseup, keydown,
 // touchend): what the click does (a copy, a download) then happens while the

@@ -3,6 +3,8 @@
 #include "platform/web_api.hpp"
 
 #include <cfloat>
+#include <cstdint>
+#include <cstdio>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -127,6 +129,21 @@ extern "C" const char* factlab_views_json() {
 // The superposition lab's main run, for tests and benchmarks of the page
 // (README "JS API": factlab.superposition()): progress, its worst pair, and the
 // page's frame rate while it ran.
+// FNV-1a of the vectors' bytes, as hex: two runs agree bit for bit when these do.
+static std::string vectors_hash(const Superposer& sp) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    if (sp.steps_done() >= 0 && sp.config().n > 0) {
+        Superposer::ConstRowMap V = sp.vectors();
+        for (Eigen::Index i = 0; i < V.rows(); ++i) {
+            const unsigned char* b = reinterpret_cast<const unsigned char*>(V.row(i).data());
+            for (size_t k = 0; k < size_t(V.cols()) * sizeof(float); ++k) h = (h ^ b[k]) * 0x100000001b3ull;
+        }
+    }
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%016llx", (unsigned long long)h);
+    return buf;
+}
+
 extern "C" const char* factlab_superposition_json() {
     const MainRun& M = superlab(app()).main;
     const SuperposeStats& st = M.sp.stats();
@@ -140,7 +157,9 @@ extern "C" const char* factlab_superposition_json() {
                         {"worst_abs_cos", num(st.worst_abs_cos)}, {"limit_angle_deg", num(st.limit_angle_deg)},
                         {"run_wall_ms", M.run_wall_ms}, {"run_work_ms", M.run_work_ms}, {"run_frames", M.run_frames},
                         {"fps_while_running", M.fps_while_running()},
-                        {"last_step_seconds", M.sp.last_step_seconds()}};
+                        {"last_step_seconds", M.sp.last_step_seconds()},
+                        {"workers", M.workers}, {"worker_error", platform::worker_error()},
+                        {"vectors_hash", vectors_hash(M.sp)}};
     g_out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return g_out.c_str();
 }

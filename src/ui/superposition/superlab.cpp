@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <imgui.h>
+#include "core/jobs.hpp"
 #include "platform/platform.hpp"
 #include "ui/common/app.hpp"
 
@@ -32,6 +33,7 @@ SuperposeConfig superlab_config(const App& a) {
     c.steps = int(a.state.get_int("sp_steps", 250, 1, 5000));
     c.seed = uint64_t(a.state.get_int("sp_seed", 1, 0, 999));
     c.memory_cap_bytes = 256.0 * 1024 * 1024;   // the page's heap grows; keep a run well under it
+    c.threads = platform::threads();            // desktop: steps on threads (the page: 1, workers instead)
     return c;
 }
 
@@ -57,6 +59,9 @@ static void reset_main(MainRun& M, const SuperposeConfig& c) {
     M.run_wall_ms = M.run_work_ms = 0;
     M.last_call_ms = 0;
     M.run_frames = 0;
+    M.ws.in_flight = false;
+    M.ws.shares.clear();
+    ++M.ws.id;                     // replies still on their way belong to the old run
     if (!M.sp.reset(c, &M.reset_error)) {
         M.playing = false;
         return;
@@ -88,9 +93,68 @@ static void take_stats(MainRun& M) {
     if (M.worst.empty() || M.worst.back().first != s.step) M.worst.push_back({s.step, s.worst_angle_deg});
 }
 
+// Worker mode, one call per frame: take the replies; once all K are in (and no
+// statistics pass is under way) sum them in order and apply the step; send the
+// next step's shares when no statistics pass is due. Returns the steps applied.
+static int work_workers(MainRun& M, int K, int max_steps, double stats_gap_ms) {
+    WorkerStep& W = M.ws;
+    if (int(W.shares.size()) != K) {
+        W.shares = M.sp.plan_shares(K);
+        W.in_flight = false;
+        ++W.id;
+    }
+    std::string bytes, err;
+    for (int k = 0; k < K; ++k) {
+        while (platform::worker_take(k, &bytes)) {
+            uint32_t id = 0;
+            SharePartial part;
+            bool ok = jobs::decode_share_reply(bytes, &id, &part, &err);
+            if (!ok && W.in_flight) { M.reset_error = err; M.playing = false; W.in_flight = false; return 0; }
+            if (!W.in_flight || id != W.id || W.got[k]) continue;          // an old step's reply
+            W.parts[k] = std::move(part);
+            W.got[k] = 1;
+            ++W.received;
+        }
+    }
+    int steps = 0;
+    if (W.in_flight && W.received == K && !M.stats_pending) {
+        SharePartial& sum = W.parts[0];
+        for (int k = 1; k < K; ++k) add_partial(&sum, W.parts[k]);     // the fixed order
+        W.in_flight = false;
+        int r = M.sp.apply(sum);
+        if (r < 0) { M.playing = false; return 0; }
+        if (r > 0) steps = 1;                  // 0: the exp loss redoes the step with a new shift
+        else max_steps = std::max(max_steps, 1);
+        // Statistics due: they run (sliced, here) before the next step's shares go out.
+        if (r > 0 && platform::now_ms() - M.last_stats_ms >= stats_gap_ms) {
+            M.sp.request_stats();
+            M.stats_pending = true;
+        }
+    }
+    if (!W.in_flight && !M.stats_pending && steps < max_steps && !M.sp.done()) {
+        ++W.id;
+        spk::LossParams lp = M.sp.step_params();
+        Superposer::ConstRowMap V = M.sp.vectors();     // (N, d)
+        W.parts.assign(size_t(K), SharePartial{});
+        W.got.assign(size_t(K), 0);
+        W.received = 0;
+        W.in_flight = true;
+        W.sent_ms = platform::now_ms();
+        for (int k = 0; k < K; ++k)
+            platform::worker_post(k, jobs::encode_share_request(W.id, V.data(), int(V.rows()), int(V.cols()),
+                                                                int(V.outerStride()), M.sp.config().kernel, lp, W.shares[k]));
+    }
+    return steps;
+}
+
+constexpr double kThreadedStepMaxS = 0.15;   // a blocking threaded step may hold a frame this long
+
 static void work_main(MainRun& M, double budget_ms, bool fast) {
     double t0 = platform::now_ms();
     if (!M.reset_error.empty() || !M.sp.error().empty()) { M.playing = false; return; }
+    const int K = platform::worker_count();
+    if (K == 0 && M.ws.in_flight) M.ws.in_flight = false;    // the workers failed: the page thread takes over
+    if (K > 0) fast = false;                                 // the frame budget no longer limits the run
     const int done_steps = M.sp.steps_done();
     // Statistics cost a pass as long as a step: refresh them about every
     // 300 ms, but spend at most a quarter of the time on them ("fast": a tenth).
@@ -98,14 +162,27 @@ static void work_main(MainRun& M, double budget_ms, bool fast) {
     double gap = std::max(300.0, (fast ? 9000.0 : 3000.0) * s.seconds);
     // Paused or finished: measure the vectors on screen once.
     bool want = done_steps > s.step && (!M.playing || t0 - M.last_stats_ms >= gap);
-    if (want && !M.stats_pending) { M.sp.request_stats(); M.stats_pending = true; }
+    // With workers, between steps only: a step's vectors must not change under it.
+    if (want && !M.stats_pending && !(K > 0 && M.ws.in_flight)) { M.sp.request_stats(); M.stats_pending = true; }
 
     int max_steps = 0;
     if (M.playing) max_steps = 1 << 30;
     else if (M.step_target > done_steps) max_steps = M.step_target - done_steps;
-    if (max_steps > 0 || M.stats_pending) {
+    if (K > 0) {
+        if (M.stats_pending && M.sp.work(budget_ms, 0) < 0) M.playing = false;
+        take_stats(M);
+        if (M.playing || max_steps > 0) work_workers(M, K, max_steps, gap);
+        M.workers = K;
+    } else if (M.sp.config().threads > 1 && max_steps > 0 && !M.stats_pending && !M.sp.done() &&
+               M.sp.pass_progress() == 0 && M.sp.last_step_seconds() < kThreadedStepMaxS) {
+        // Desktop, several threads: a whole step on them (step() blocks; work() would run
+        // its shares one after another). Steps slower than a few frames stay sliced.
+        if (!M.sp.step()) M.playing = false;
+        M.workers = 0;
+    } else if (max_steps > 0 || M.stats_pending) {
         if (M.sp.work(budget_ms, max_steps) < 0) M.playing = false;
         take_stats(M);
+        M.workers = 0;
     }
     if (M.step_target >= 0 && M.sp.steps_done() >= M.step_target) M.step_target = -1;
     if (M.sp.done() && !M.stats_pending && M.sp.stats().step == M.sp.steps_done()) M.playing = false;

@@ -7,9 +7,12 @@
 //   sphere  N vectors in d = 3, drawn on a sphere
 // superlab_tick() runs once per frame and shares kFrameWorkMs between the jobs
 // whose views were drawn in the previous frame (an embedded view runs only its own).
+// Where the page has Web Workers, the main run's steps run in them (WorkerStep)
+// and the page thread only sums, applies and measures.
 //
 // URL state (prefix sp_): sp_n, sp_d, sp_loss (video|exp), sp_lr, sp_steps, sp_seed,
-// sp_logy, sp_fast (kFastWorkMs a frame for the main run); sp_tol, sp_fitwide ("how many
+// sp_logy, sp_fast (kFastWorkMs a frame for the main run, only where no Web Worker
+// runs it); sp_tol, sp_fitwide ("how many
 // fit"); sp3_n, sp3_seed (sphere).
 #pragma once
 #include <cstdint>
@@ -41,6 +44,21 @@ struct RateWindow {
     }
 };
 
+// A step of the main run split into shares computed by Web Workers (one
+// share per worker): the page sends the vectors, sums the partials in the
+// order k = 0..K-1 and applies the step (Superposer::apply). Steps and the
+// statistics passes (sliced, on the page thread) take turns, as in the sliced
+// path, so K = 1 gives the sliced path's numbers exactly.
+struct WorkerStep {
+    bool in_flight = false;
+    uint32_t id = 0;                  // replies to older requests are dropped
+    std::vector<ShareRange> shares;   // plan_shares(K), once per reset
+    std::vector<SharePartial> parts;
+    std::vector<char> got;
+    int received = 0;
+    double sent_ms = 0;
+};
+
 // The main experiment.
 struct MainRun {
     Superposer sp;
@@ -65,6 +83,8 @@ struct MainRun {
     // Steps done plus the share of the step under way (a statistics pass is not a step).
     double progress() const { return sp.steps_done() + (stats_pending ? 0.0 : sp.pass_progress()); }
     int visible_frame = -10;
+    WorkerStep ws;
+    int workers = 0;                  // workers the last step ran on (0: the page thread)
 };
 
 // One quick trial of "how many fit".

@@ -165,9 +165,10 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
         lab::same_line_if_fits(fs * 6);
         if (ImGui::Checkbox("log y", &logy)) a.state.set_bool("sp_logy", logy);
         bool fast = a.state.get_bool("sp_fast", false);
-        lab::same_line_if_fits(fs * 9);
-        if (ImGui::Checkbox("fast", &fast)) a.state.set_bool("sp_fast", fast);
-        if (ImGui::IsItemHovered())
+        // With Web Workers the run does not wait for frames: "fast" only helps the page-thread path.
+        if (platform::worker_count() == 0) lab::same_line_if_fits(fs * 9);
+        if (platform::worker_count() == 0 && ImGui::Checkbox("fast", &fast)) a.state.set_bool("sp_fast", fast);
+        if (platform::worker_count() == 0 && ImGui::IsItemHovered())
             ui::Tooltip("Compute for %.0f ms between frames: a few frames a second, but a long run (the worst-pair "
                         "loss at 10,000 × 100) finishes several times sooner.", kFastWorkMs);
     }
