@@ -19,6 +19,7 @@ namespace factlab {
 namespace {
 
 void draw_prompt(App& a, const ViewCtx& ctx) {
+    tflab_tick(a);
     const TfModel& m = tflab_model(a);
     float width = ImGui::GetContentRegionAvail().x;
     if (ctx.controls) {
