@@ -14,14 +14,16 @@ art=artifacts/fuzz
 mkdir -p "$art"
 if [ "${FACTLAB_FUZZ_NO_BUILD:-0}" != 1 ]; then
   cmake --preset fuzz -B "$build" >/dev/null || { echo "fuzz: configure failed"; exit 2; }
-  cmake --build "$build" -j2 --target fuzz_facts fuzz_state fuzz_message || { echo "fuzz: build failed"; exit 2; }
+  cmake --build "$build" -j2 --target fuzz_facts fuzz_state fuzz_message fuzz_safetensors || { echo "fuzz: build failed"; exit 2; }
 fi
 # target  corpus  max_len (bytes): the facts parser gets whole small files, links
-# reach 3 x the 4 KiB state limit (percent-encoded; +1 mode byte), messages the 16 KiB limit.
+# reach 3 x the 4 KiB state limit (percent-encoded; +1 mode byte), messages the 16 KiB limit,
+# checkpoints (config + vocab + safetensors of a tiny model) 8 KiB.
 targets=(
   "fuzz_facts facts 4096"
   "fuzz_state state 12400"
   "fuzz_message message 17000"
+  "fuzz_safetensors safetensors 8192"
 )
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include "core/gpt/kernels.hpp"
 #include "core/rng.hpp"
 
 namespace factlab {
@@ -166,26 +167,6 @@ bool GptBatch::validate(const GptConfig& c, std::string* error) const {
 // ---- kernels ---------------------------------------------------------------------------
 namespace {
 
-constexpr float kGeluC = 0.7978845608028654f;   // sqrt(2 / pi)
-constexpr float kGeluA = 0.044715f;
-
-// tanh through exp (the same expf algorithm in glibc and musl), saturating cleanly.
-inline float tanh_exp(float u) {
-    if (u > 15.f) return 1.f;
-    if (u < -15.f) return -1.f;
-    const float e = std::exp(2.f * u);
-    return (e - 1.f) / (e + 1.f);
-}
-inline float gelu(float x) {
-    const float u = kGeluC * (x + kGeluA * x * x * x);
-    return 0.5f * x * (1.f + tanh_exp(u));
-}
-inline float gelu_grad(float x) {
-    const float u = kGeluC * (x + kGeluA * x * x * x);
-    const float t = tanh_exp(u);
-    return 0.5f * (1.f + t) + 0.5f * x * (1.f - t * t) * kGeluC * (1.f + 3.f * kGeluA * x * x);
-}
-
 // y[r] = layernorm(x[r]) for rows [r0, x.rows()); rstd[r] saved for backward.
 void layernorm_rows(const GptMatrix& x, const GptLayerNorm& ln, float eps, int r0, GptMatrix* y, Eigen::VectorXf* rstd) {
     const int d = int(x.cols());
@@ -234,21 +215,24 @@ void layernorm_backward(const GptMatrix& x, const Eigen::VectorXf& rstd, const G
 
 // Y rows [r0, N) = X rows [r0, N) W + b.
 void conv_rows(const GptMatrix& X, const GptConv1D& m, int r0, GptMatrix* Y) {
-    const int n = int(X.rows()) - r0;
+    const int n = int(X.rows()) - r0, in = int(X.cols()), out = int(m.weight.cols());
     if (n <= 0) return;
-    Y->middleRows(r0, n).noalias() = X.middleRows(r0, n) * m.weight;
+    gptk::gemm(n, out, in, X.data() + int64_t(r0) * in, in, 1, m.weight.data(), out, Y->data() + int64_t(r0) * out, out, false);
     Y->middleRows(r0, n).rowwise() += m.bias;
 }
 
 // Backward of Y = X W + b: dW += X^T dY, db += column sums (rows in order), dX = dY W^T.
-void conv_backward(const GptMatrix& X, const GptConv1D& m, const GptMatrix& dY, GptConv1D* dm, GptMatrix* dX) {
-    dm->weight.noalias() += X.transpose() * dY;
-    const int out = int(dY.cols());
-    for (int r = 0; r < dY.rows(); ++r) {
+void conv_backward(const GptMatrix& X, const GptConv1D& m, const GptMatrix& dY, GptConv1D* dm, GptMatrix* dX,
+                   GptMatrix* wt) {
+    const int rows = int(X.rows()), in = int(X.cols()), out = int(dY.cols());
+    gptk::gemm(in, out, rows, X.data(), 1, in, dY.data(), out, dm->weight.data(), out, true);
+    for (int r = 0; r < rows; ++r) {
         const float* row = dY.data() + int64_t(r) * out;
         for (int c = 0; c < out; ++c) dm->bias[c] += row[c];
     }
-    if (dX) dX->noalias() = dY * m.weight.transpose();
+    if (!dX) return;
+    *wt = m.weight.transpose();                                    // (out, in)
+    gptk::gemm(rows, in, out, dY.data(), out, 1, wt->data(), in, dX->data(), in, false);
 }
 
 struct Segment { int start, len, first_query; };
@@ -290,7 +274,10 @@ void attention_rows(const GptLayerCache& lc, int layer, int H, const std::vector
                 for (int j = 0; j < int(P.cols()); ++j) prow[j] = 0.f;
                 if (mx == -std::numeric_limits<float>::infinity()) continue;   // every key knocked out: no output
                 float sum = 0.f;
-                for (int j = 0; j <= i; ++j) { s[j] = std::exp(s[j] - mx); sum += s[j]; }
+                for (int j = 0; j <= i; ++j) {
+                    s[j] = s[j] == -std::numeric_limits<float>::infinity() ? 0.f : gptk::exp_fixed(s[j] - mx);
+                    sum += s[j];
+                }
                 const float inv = 1.f / sum;
                 for (int j = 0; j <= i; ++j) {
                     const float p = s[j] * inv;
@@ -306,7 +293,7 @@ void attention_rows(const GptLayerCache& lc, int layer, int H, const std::vector
 void resize_layer(GptLayerCache& lc, int N, int Tmax, int d, int F, int H) {
     auto sz = [](GptMatrix& m, int r, int c) { if (m.rows() != r || m.cols() != c) m.resize(r, c); };
     sz(lc.resid_pre, N, d); sz(lc.ln_1, N, d); sz(lc.qkv, N, 3 * d); sz(lc.z, N, d); sz(lc.attn_out, N, d);
-    sz(lc.resid_mid, N, d); sz(lc.ln_2, N, d); sz(lc.mlp_pre, N, F); sz(lc.mlp_post, N, F); sz(lc.mlp_out, N, d);
+    sz(lc.resid_mid, N, d); sz(lc.ln_2, N, d); sz(lc.mlp_pre, N, F); sz(lc.mlp_post, N, F); sz(lc.mlp_tanh, N, F); sz(lc.mlp_out, N, d);
     sz(lc.resid_post, N, d);
     lc.pattern.resize(H);
     for (GptMatrix& p : lc.pattern) sz(p, N, Tmax);
@@ -342,7 +329,7 @@ void blocks_forward(const GptWeights& w, const std::vector<Segment>& segs, int l
             const int64_t F = cfg.n_inner;
             const float* pre = lc.mlp_pre.data() + int64_t(r0) * F;
             float* post = lc.mlp_post.data() + int64_t(r0) * F;
-            for (int64_t i = 0; i < int64_t(n) * F; ++i) post[i] = gelu(pre[i]);
+            gptk::gelu(pre, post, lc.mlp_tanh.data() + int64_t(r0) * F, int64_t(n) * F);
         }
         if (iv)
             for (const GptAblation& a : iv->ablations) {
@@ -385,11 +372,8 @@ void single_logits(const GptWeights& w, const GptIntervention* iv, GptCache* c) 
     // Row by row with the same product, so a position's logits do not depend on the mode.
     const int r0 = mode == GptLogits::last ? T - 1 : 0;
     c->logits.resize(T - r0, w.config.vocab_size);
-    Eigen::VectorXf out(w.config.vocab_size);           // (V)
-    for (int r = r0; r < T; ++r) {
-        out.noalias() = w.wte * c->ln_f.row(r).transpose();
-        c->logits.row(r - r0) = out.transpose();
-    }
+    const int d = w.config.n_embd, V = w.config.vocab_size;
+    gptk::gemm_abt(T - r0, V, d, c->ln_f.data() + int64_t(r0) * d, d, w.wte.data(), d, c->logits.data(), V);
 }
 
 bool check_prompt(const GptWeights& w, const int* tokens, int T, const GptIntervention* iv, std::string* error) {
@@ -442,7 +426,9 @@ Eigen::VectorXf gpt_softmax(const Eigen::Ref<const Eigen::RowVectorXf>& logits) 
     float mx = -std::numeric_limits<float>::infinity();
     for (int i = 0; i < V; ++i) mx = std::max(mx, logits[i]);
     float sum = 0.f;
-    for (int i = 0; i < V; ++i) { p[i] = std::exp(logits[i] - mx); sum += p[i]; }
+    for (int i = 0; i < V; ++i) p[i] = logits[i] - mx;
+    gptk::exp_inplace(p.data(), V);
+    for (int i = 0; i < V; ++i) sum += p[i];
     const float inv = 1.f / sum;
     for (int i = 0; i < V; ++i) p[i] *= inv;
     return p;
@@ -481,31 +467,49 @@ double gpt_loss_and_grad(const GptWeights& w, const GptBatch& batch, GptWeights*
     bc->target_rows.clear();
     for (int i = 0; i < N; ++i) if (batch.targets[i] >= 0) bc->target_rows.push_back(i);
     const int nt = int(bc->target_rows.size());
-    GptMatrix xs(nt, d);                                  // (nt, d) ln_f rows at targets
+    GptMatrix& xs = bc->xs;                               // (nt, d) ln_f rows at targets
+    xs.resize(nt, d);
     for (int k = 0; k < nt; ++k) xs.row(k) = c.ln_f.row(bc->target_rows[k]);
-    bc->probs.noalias() = xs * w.wte.transpose();         // (nt, V) logits, then softmax in place
+    const int V = cfg.vocab_size;
+    GptMatrix& wte_t = bc->wte_t;                         // (d, V)
+    wte_t = w.wte.transpose();
+    bc->probs.resize(nt, V);
+    gptk::gemm(nt, V, d, xs.data(), d, 1, wte_t.data(), V, bc->probs.data(), V, false);   // logits, then softmax in place
     double loss = 0.0;
     for (int k = 0; k < nt; ++k) {
-        bc->probs.row(k) = gpt_softmax(bc->probs.row(k)).transpose();
-        const float p = bc->probs(k, batch.targets[bc->target_rows[k]]);
+        float* row = bc->probs.data() + int64_t(k) * V;
+        float mx = row[0];
+        for (int v = 1; v < V; ++v) mx = std::max(mx, row[v]);
+        for (int v = 0; v < V; ++v) row[v] -= mx;
+        gptk::exp_inplace(row, V);
+        float sum = 0.f;
+        for (int v = 0; v < V; ++v) sum += row[v];
+        const float inv = 1.f / sum;
+        for (int v = 0; v < V; ++v) row[v] *= inv;
+        const float p = row[batch.targets[bc->target_rows[k]]];
         loss -= std::log(std::max(double(p), 1e-30));
     }
     if (!grad) return loss;
 
     // d logits = scale (p - onehot)
-    GptMatrix dlog = bc->probs * scale;                   // (nt, V)
+    GptMatrix& dlog = bc->dlog;                           // (nt, V)
+    dlog = bc->probs * scale;
     for (int k = 0; k < nt; ++k) dlog(k, batch.targets[bc->target_rows[k]]) -= scale;
-    grad->wte.noalias() += dlog.transpose() * xs;         // unembedding half of the tied gradient
-    GptMatrix dxs(nt, d);
-    dxs.noalias() = dlog * w.wte;                         // (nt, d)
-    GptMatrix dlnf = GptMatrix::Zero(N, d);
+    gptk::gemm(V, d, nt, dlog.data(), 1, V, xs.data(), d, grad->wte.data(), d, true);   // unembedding half of the tied gradient
+    GptMatrix& dxs = bc->dxs;                             // (nt, d) = dlog wte
+    dxs.resize(nt, d);
+    gptk::gemm(nt, d, V, dlog.data(), V, 1, w.wte.data(), d, dxs.data(), d, false);
+    GptMatrix& dlnf = bc->dlnf;                           // (N, d)
+    dlnf.setZero(N, d);
     for (int k = 0; k < nt; ++k) dlnf.row(bc->target_rows[k]) = dxs.row(k);
 
     std::vector<float> tmp;
-    GptMatrix dres = GptMatrix::Zero(N, d);               // (N, d) d loss / d residual
+    GptMatrix& dres = bc->dres;                           // (N, d) d loss / d residual
+    dres.setZero(N, d);
     layernorm_backward(c.layers[L - 1].resid_post, c.ln_f_rstd, w.ln_f, dlnf, &dres, &grad->ln_f, tmp);
 
-    GptMatrix dpost(N, cfg.n_inner), dln(N, d), dz(N, d), dqkv(N, 3 * d);
+    GptMatrix &dpost = bc->dpost, &dln = bc->dln, &dz = bc->dz, &dqkv = bc->dqkv, &wt = bc->wt;
+    dpost.resize(N, cfg.n_inner); dln.resize(N, d); dz.resize(N, d); dqkv.resize(N, 3 * d);
     const float att_scale = 1.f / std::sqrt(float(dh));
     std::vector<float> dp;
     for (int l = L - 1; l >= 0; --l) {
@@ -513,12 +517,12 @@ double gpt_loss_and_grad(const GptWeights& w, const GptBatch& batch, GptWeights*
         GptBlock& g = grad->h[l];
         const GptLayerCache& lc = c.layers[l];
         // MLP: resid_post = resid_mid + c_proj(gelu(c_fc(ln_2(resid_mid))))
-        conv_backward(lc.mlp_post, b.mlp.c_proj, dres, &g.mlp.c_proj, &dpost);
-        for (int64_t i = 0; i < dpost.size(); ++i) dpost.data()[i] *= gelu_grad(lc.mlp_pre.data()[i]);
-        conv_backward(lc.ln_2, b.mlp.c_fc, dpost, &g.mlp.c_fc, &dln);
+        conv_backward(lc.mlp_post, b.mlp.c_proj, dres, &g.mlp.c_proj, &dpost, &wt);
+        gptk::gelu_backward(lc.mlp_pre.data(), lc.mlp_tanh.data(), dpost.data(), dpost.size());
+        conv_backward(lc.ln_2, b.mlp.c_fc, dpost, &g.mlp.c_fc, &dln, &wt);
         layernorm_backward(lc.resid_mid, lc.ln_2_rstd, b.ln_2, dln, &dres, &g.ln_2, tmp);
         // attention: resid_mid = resid_pre + c_proj(attn(c_attn(ln_1(resid_pre))))
-        conv_backward(lc.z, b.attn.c_proj, dres, &g.attn.c_proj, &dz);
+        conv_backward(lc.z, b.attn.c_proj, dres, &g.attn.c_proj, &dz, &wt);
         dqkv.setZero();
         for (const Segment& sg : segs) {
             for (int h = 0; h < H; ++h) {
@@ -551,7 +555,7 @@ double gpt_loss_and_grad(const GptWeights& w, const GptBatch& batch, GptWeights*
                 }
             }
         }
-        conv_backward(lc.ln_1, b.attn.c_attn, dqkv, &g.attn.c_attn, &dln);
+        conv_backward(lc.ln_1, b.attn.c_attn, dqkv, &g.attn.c_attn, &dln, &wt);
         layernorm_backward(lc.resid_pre, lc.ln_1_rstd, b.ln_1, dln, &dres, &g.ln_1, tmp);
     }
     // embeddings: resid_pre[0][i] = wte[token] + wpe[position]

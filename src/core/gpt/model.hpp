@@ -116,6 +116,7 @@ struct GptLayerCache {
     GptMatrix ln_2;                   // (T, d) ln_2(resid_mid)
     GptMatrix mlp_pre;                // (T, F) ln_2 W_up + b_up, before GELU
     GptMatrix mlp_post;               // (T, F) GELU(mlp_pre), after any ablation
+    GptMatrix mlp_tanh;               // (T, F) GELU's tanh term, kept for backward
     GptMatrix mlp_out;                // (T, d) mlp_post W_down + b_down (what is added)
     GptMatrix resid_post;             // (T, d) resid_mid + mlp_out: the block's output
     Eigen::VectorXf ln_1_rstd, ln_2_rstd;   // (T) 1/sqrt(var + eps), for backward
@@ -208,6 +209,8 @@ struct GptBatchCache {
     GptCache rows;                    // every matrix with N rows; pattern[h] is (N, Tmax): row i, column j = key starts[b] + j
     std::vector<int> target_rows;     // (n_targets) rows of the batch that carry a target, in order
     GptMatrix probs;                  // (n_targets, V) softmax at those rows
+    // work space of the backward pass, kept to avoid reallocating every step
+    GptMatrix xs, wte_t, dlog, dxs, dlnf, dres, dpost, dln, dz, dqkv, wt;
 };
 
 // Summed cross-entropy over the batch's targets (natural log; divide by n_targets for the mean)

@@ -23,11 +23,15 @@ GptBatch gpt_make_batch(const std::vector<GptSequence>& seqs, const std::vector<
     b.starts.push_back(0);
     for (int k = b0; k < b1; ++k) {
         const GptSequence& s = seqs[order.empty() ? k : order[k]];
-        const int T = int(s.tokens.size());
+        // Only positions before the last target predict anything: the rest (the last target
+        // itself among them) are left out, which causality makes exact.
+        int T = int(s.tokens.size());
+        while (T > 1 && !s.target[T - 1]) --T;
+        if (T > 1) --T;
         for (int i = 0; i < T; ++i) {
             b.tokens.push_back(s.tokens[i]);
             // position i predicts token i + 1 when that token is a target
-            b.targets.push_back(i + 1 < T && s.target[i + 1] ? s.tokens[i + 1] : -1);
+            b.targets.push_back(i + 1 < int(s.tokens.size()) && s.target[i + 1] ? s.tokens[i + 1] : -1);
         }
         b.starts.push_back(int(b.tokens.size()));
     }
@@ -49,6 +53,7 @@ void GptAdam::reset(const GptWeights& like) {
     m = like; v = like;
     m.set_zero(); v.set_zero();
     t = 0;
+    beta1_t = beta2_t = 1.0;
 }
 
 // torch.optim.Adam (weight_decay 0, amsgrad off):
@@ -56,8 +61,9 @@ void GptAdam::reset(const GptWeights& like) {
 //   w -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
 void GptAdam::update(GptWeights* w, const GptWeights& grad, float lr, float beta1, float beta2, float eps) {
     ++t;
-    const double bc1 = 1.0 - std::pow(double(beta1), double(t));
-    const double bc2 = 1.0 - std::pow(double(beta2), double(t));
+    beta1_t *= double(beta1);                 // beta^t by products: no libm pow, same bits everywhere
+    beta2_t *= double(beta2);
+    const double bc1 = 1.0 - beta1_t, bc2 = 1.0 - beta2_t;
     const float step = float(lr / bc1), bc2_sqrt = float(std::sqrt(bc2));
     std::vector<GptTensor> W = w->tensors(), M = m.tensors(), Vv = v.tensors();
     std::vector<GptConstTensor> G = grad.tensors();

@@ -45,6 +45,7 @@ GptBatch gpt_batch_share(const GptBatch& batch, int b0, int b1);
 struct GptAdam {
     GptWeights m, v;                  // first and second moments, shaped like the weights
     int64_t t = 0;
+    double beta1_t = 1.0, beta2_t = 1.0;   // beta1^t, beta2^t
     void reset(const GptWeights& like);
     void update(GptWeights* w, const GptWeights& grad, float lr, float beta1, float beta2, float eps);
 };
