@@ -73,9 +73,7 @@ Eigen::RowVectorXf gpt_unembed(const GptWeights& w, const Eigen::Ref<const GptRo
     var /= float(d);
     const float s = 1.f / std::sqrt(var + w.config.layer_norm_epsilon);
     for (int c = 0; c < d; ++c) y[c] = (x[c] - mean) * s * w.ln_f.weight[c] + w.ln_f.bias[c];
-    Eigen::RowVectorXf logits(w.wte.rows());
-    logits.noalias() = y * w.wte.transpose();
-    return logits;
+    return gpt_unembed_row(w, y);
 }
 
 bool gpt_logit_lens(const GptWeights& w, const std::vector<int>& tokens, int answer, int k, GptLens* out,

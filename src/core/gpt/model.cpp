@@ -420,6 +420,14 @@ bool gpt_forward_from(const GptWeights& w, const int* tokens, int T, int layer, 
     return true;
 }
 
+Eigen::RowVectorXf gpt_unembed_row(const GptWeights& w, const Eigen::Ref<const GptRow>& x) {
+    const int d = w.config.n_embd, V = w.config.vocab_size;
+    const GptRow row = x;                                // contiguous copy
+    Eigen::RowVectorXf logits(V);
+    gptk::gemm_abt(1, V, d, row.data(), d, w.wte.data(), d, logits.data(), V);
+    return logits;
+}
+
 Eigen::VectorXf gpt_softmax(const Eigen::Ref<const Eigen::RowVectorXf>& logits) {
     const int V = int(logits.size());
     Eigen::VectorXf p(V);

@@ -189,6 +189,10 @@ bool gpt_forward_from(const GptWeights& w, const int* tokens, int T, int layer, 
 bool gpt_next_probs(const GptWeights& w, const int* tokens, int T, const GptIntervention* iv,
                     Eigen::VectorXf* probs, GptCache* scratch, std::string* error = nullptr);
 
+// Logits of one ln_f output row (d) -> (V): row wte^T by the kernel every forward uses, so a
+// position's logits are the same bits whichever path computes them (lens, predict, trace).
+Eigen::RowVectorXf gpt_unembed_row(const GptWeights& w, const Eigen::Ref<const GptRow>& ln_f_row);
+
 // Softmax of one row of logits, in a fixed summation order (same on every platform).
 Eigen::VectorXf gpt_softmax(const Eigen::Ref<const Eigen::RowVectorXf>& logits);
 
