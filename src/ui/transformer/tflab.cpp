@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <imgui.h>
 #include "platform/platform.hpp"
+#include "core/gpt/lens.hpp"
 #include "ui/common/app.hpp"
 #include "ui/transformer/tfmodel.hpp"
 
@@ -130,17 +131,13 @@ void tflab_compute_run(const TfModel& m, const FactSet& facts, const std::string
     });
     r->top.assign(order.begin(), order.begin() + k);
 
-    // Greedy continuation: the most likely word, appended, until the end token.
-    std::vector<int> seq = r->ids;
-    GptCache scratch;
-    Eigen::VectorXf probs;
-    for (int step = 0; step < kGreedyMax && int(seq.size()) < P; ++step) {
-        if (!gpt_next_probs(m.w, seq.data(), int(seq.size()), nullptr, &probs, &scratch, nullptr)) break;
-        Eigen::Index best = 0;
-        probs.maxCoeff(&best);
-        if (int(best) == m.vocab.end_id) { r->greedy_ended = true; break; }
-        seq.push_back(int(best));
-        r->greedy.push_back(int(best));
+    // Greedy continuation (gpt_generate, as `factlab-cli gpt predict`): up to the end token.
+    std::vector<int> gen;
+    if (gpt_generate(m.w, r->ids, m.vocab.end_id, kGreedyMax, &gen, nullptr)) {
+        for (int id : gen) {
+            if (id == m.vocab.end_id) { r->greedy_ended = true; break; }
+            r->greedy.push_back(id);
+        }
     }
     r->greedy_text = m.vocab.decode(r->greedy);
     r->ok = true;

@@ -46,7 +46,7 @@ struct TfLens {
     std::vector<int> answer_rank;       // [layer] rank (1 = top) of the answer at the last position
     std::vector<float> answer_p;        // [layer] its probability there
 };
-// From a clean run's cache: each block's output through ln_f and wte.
-TfLens tf_lens(const TfModel& m, const GptCache& cache, int answer);
+// Each block's output through ln_f and wte, at every position (gpt_logit_lens).
+TfLens tf_lens(const TfModel& m, const std::vector<int>& ids, int answer);
 
 }  // namespace factlab

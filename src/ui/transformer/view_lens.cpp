@@ -47,7 +47,7 @@ void draw_lens(App& a, const ViewCtx& ctx) {
     const int answer = r.top.empty() ? -1 : r.top[0];
     std::string key = std::to_string(r.model_version) + "/" + r.prompt;
     if (V.key != key) {
-        V.lens = tf_lens(m, r.cache, answer);
+        V.lens = tf_lens(m, r.ids, answer);
         V.key = key;
         V.readout.clear();
     }

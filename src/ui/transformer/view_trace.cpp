@@ -38,11 +38,11 @@ TfTraceOptions trace_options(const App& a) {
     return o;
 }
 
-const char* const kMapTitle[3] = {"Restore the residual state", "Restore only the MLP output", "Restore only the attention output"};
+const char* const kMapTitle[3] = {"Residual state", "MLP output", "Attention output"};
 const char* const kMapShort[3] = {"residual state", "MLP output", "attention output"};
 
 // One map: the label column (positions, subject marked *), the heatmap, layer numbers under it.
-void draw_map(TraceView& V, const TfTrace& t, int k, float label_w, float w, float row_h, bool labels) {
+void draw_map(TraceView& V, const TfTrace& t, int k, float label_w, float w, float row_h, bool labels, float lo, float hi) {
     const int T = int(t.tokens.size()), L = int(t.hidden.cols());
     const Eigen::MatrixXf& M = k == 0 ? t.hidden : k == 1 ? t.mlp : t.attn;
     ImGui::BeginGroup();
@@ -66,8 +66,8 @@ void draw_map(TraceView& V, const TfTrace& t, int k, float label_w, float w, flo
     hm.set(M, V.version * 4 + uint64_t(k));
     HeatmapStyle st;
     st.scale = ColorScale::Sequential;
-    st.vmin = 0;
-    st.vmax = 1;
+    st.vmin = lo;          // ROME's colours: from the corrupted run's probability up
+    st.vmax = hi;
     st.zoom = false;
     st.value_name = "p(answer)";
     st.row_name = [&t](int r) { return "position " + std::to_string(r) + " \"" + t.tokens[size_t(r)] + "\""; };
@@ -162,18 +162,24 @@ void draw_trace(App& a, const ViewCtx& ctx) {
     float row_h = ui::Em(1.45f);
     float gap = ImGui::GetStyle().ItemSpacing.x * 2;
     bool side = width >= ui::Em(34);
+    // One colour scale for the three maps: from the corrupted run's p up to the highest cell.
+    float lo = float(t.p_corrupted), hi = std::max({float(t.p_clean), t.hidden.maxCoeff(), t.mlp.maxCoeff(), t.attn.maxCoeff()});
+    if (!(hi > lo + 1e-6f)) hi = lo + 1e-6f;
+    ImGui::TextUnformatted("Restored at one (position, layer):");
     if (side) {
         float w = (width - label_w - 2 * gap) / 3;
         for (int k = 0; k < 3; ++k) {
             if (k > 0) ImGui::SameLine(0, gap);
-            draw_map(V, t, k, label_w, k == 0 ? w : w, row_h, k == 0);
+            draw_map(V, t, k, label_w, w, row_h, k == 0, lo, hi);
         }
     } else {
-        for (int k = 0; k < 3; ++k) draw_map(V, t, k, label_w, width - label_w, row_h, true);
+        for (int k = 0; k < 3; ++k) draw_map(V, t, k, label_w, width - label_w, row_h, true, lo, hi);
     }
-    HeatmapLegend({0, 1}, ColorScale::Sequential, std::min(width, ui::Em(16)), nullptr);
+    HeatmapLegend({lo, hi}, ColorScale::Sequential, std::min(width * 0.4f, ui::Em(14)), nullptr);
     ImGui::SameLine();
-    ImGui::TextUnformatted("p(answer); columns: layers; * the subject");
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted("p(answer) with that cell restored. Columns: layers; * the subject.");
+    ImGui::PopTextWrapPos();
     ImGui::PushTextWrapPos(0.0f);
     if (!V.readout.empty()) ImGui::TextUnformatted(V.readout.c_str());
     else ImGui::TextDisabled("Hover (or tap) a cell to read it.");
