@@ -282,6 +282,7 @@ bool gpt_rome_edit(const GptWeights& w, const GptVocab& vocab, const FactSet& fs
     }
     r.rome.steps = steps;
     r.delta_norm = delta.norm();
+    r.v_loss = float(nll);
     const Eigen::VectorXd vstar = (mlp_out0 + delta).cast<double>().transpose();    // (d)
 
     // The rank-one update, in (in, out) layout: c_proj.weight (F, d) += u Lambda^T.

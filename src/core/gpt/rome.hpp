@@ -62,6 +62,7 @@ struct GptEditResult {
     GptEditScores before;             // the unedited model's numbers
     GptEditOutcome rome, finetune;
     float delta_norm = 0.f;           // |v* - mlp_out| at the edit prompt
+    float v_loss = 0.f;               // NLL of the new object with v* patched in (before the weights change)
     float update_norm = 0.f;          // Frobenius norm of ROME's rank-one update
     std::vector<std::string> paraphrase_prompts, specificity_prompts;
 };
