@@ -81,7 +81,7 @@ describe("transformer lab", () => {
     await setup();
     const { page, w } = await openPage(S.context, S.url("index.html"), { label: "tf-api" });
     try {
-      for (const prompt of [PROMPT, "Michael Jordan played for the", "Jordan Michael plays the sport of"]) {
+      for (const prompt of [PROMPT, "Michael Jordan played for the", "Michael Jordan wore the number"]) {
         const inPage = await page.evaluate((p) => ({
           predict: window.factlab.gpt.predict(p), lens: window.factlab.gpt.lens(p),
           trace: window.factlab.gpt.trace(p, { samples: 10, seed: 3 }) }), prompt);

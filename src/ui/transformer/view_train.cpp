@@ -24,7 +24,8 @@ void draw_train(App& a, const ViewCtx& ctx) {
     const TfModel& m = tflab_model(a);
     float width = ImGui::GetContentRegionAvail().x;
     const bool started = !T.trainer.losses().empty() || T.active;
-    if (ctx.controls) {
+    // The buttons stay in an embed without controls: this view is its buttons.
+    {
         ui::Caption("Train a fresh transformer (2 layers, d_model 64, 4 heads, MLP 256) on the current facts, here in "
                     "the page. Three phrasings per relation are trained on; the fourth is held out.");
         ui::Flow f;
