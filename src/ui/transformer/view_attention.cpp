@@ -34,6 +34,9 @@ void draw_attention(App& a, const ViewCtx& ctx) {
         ui::Caption("Each head lets every position read earlier positions. A row shows where that position looks: "
                     "its shares over the words so far add up to 1.");
         tfui::PromptField(a, m, width);
+    } else {   // an embed without controls still names its prompt
+        std::string p = "Prompt: " + tflab_prompt(a);
+        ui::Caption(p.c_str());
     }
     const TfRun& r = tflab_run(a);
     if (tfui::NoRun(m, r)) return;

@@ -41,6 +41,9 @@ void draw_lens(App& a, const ViewCtx& ctx) {
         ui::Caption("Read every layer as if it were the last: its output through the final LayerNorm and the "
                     "unembedding. Each cell: the top word there and its probability.");
         tfui::PromptField(a, m, width);
+    } else {   // an embed without controls still names its prompt
+        std::string p = "Prompt: " + tflab_prompt(a);
+        ui::Caption(p.c_str());
     }
     const TfRun& r = tflab_run(a);
     if (tfui::NoRun(m, r)) return;
