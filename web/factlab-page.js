@@ -2,6 +2,7 @@
 //
 //   window.factlab      the public JS API (README "JS API"): ready, lookup,
 //                       getState, setState, views, superposition, loadFacts, message,
+//                       gpt.predict / gpt.lens / gpt.trace (the transformer lab),
 //                       firstFrameMs
 //   window.factlabPage  what the C++ side calls (src/platform/platform_web.cpp):
 //                       setHash, copy, save, pickFile, postToHost, firstFrame,
@@ -55,6 +56,22 @@
     messages: function () { return JSON.parse(call("factlab_messages_json", "string", [], [])); },
   };
   window.factlab = api;
+
+  // ---- factlab.gpt: the transformer lab (tracelab; src/platform/web_gpt.cpp) ----
+  // predict(prompt, {top}), lens(prompt, {top}), trace(prompt, {subject, samples, window,
+  // seed, noise_multiplier}) return the object `factlab-cli gpt predict|lens|trace --json`
+  // prints for the same model and options; a refused prompt throws with the CLI's message.
+  function gptCall(name, prompt, options) {
+    var out = JSON.parse(call(name, "string", ["string", "string"], [String(prompt), JSON.stringify(options || {})]));
+    if (out && typeof out.error === "string" && Object.keys(out).length === 1) throw new Error(out.error);
+    return out;
+  }
+  api.gpt = {
+    predict: function (prompt, options) { return gptCall("factlab_gpt_predict", prompt, options); },
+    lens: function (prompt, options) { return gptCall("factlab_gpt_lens", prompt, options); },
+    trace: function (prompt, options) { return gptCall("factlab_gpt_trace", prompt, options); },
+  };
+  // ---- end of factlab.gpt ----
 
   function call(name, ret, types, args) {
     if (!started) throw new Error("factlab is still loading: await factlab.ready first");

@@ -32,7 +32,8 @@ static std::vector<void (*)(App&)>& overlays() {
 
 const std::vector<LabInfo>& all_labs() {
     static const std::vector<LabInfo> labs = {
-        {"facts", "Fact lookup"}, {"superposition", "Superposition"}, {"capacity", "Capacity & editing"}};
+        {"facts", "Fact lookup"}, {"superposition", "Superposition"}, {"capacity", "Capacity & editing"},
+        {"transformer", "Inside a transformer"}};
     return labs;
 }
 
