@@ -97,8 +97,9 @@ static void draw_debug(App& a) {
     static bool metrics = false;
     if (a.state.get_bool("embed", false)) return;
     const ImGuiViewport* vp = ImGui::GetMainViewport();
-    // Top centre, in the gap of the top bar: every corner covers a panel's title or buttons.
-    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.5f, vp->WorkPos.y + 4), ImGuiCond_Always, ImVec2(0.5f, 0));
+    // In the top bar's gap between the lab tabs (with "Start the tour") and Light/Share:
+    // every corner covers a panel's title or buttons, the centre now covers the tour button.
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.72f, vp->WorkPos.y + 4), ImGuiCond_Always, ImVec2(0.5f, 0));
     ImGui::SetNextWindowBgAlpha(0.9f);
     ImGui::Begin("##debug", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings);
     if (ImGui::SmallButton("Debug")) ImGui::OpenPopup("debug-menu");
