@@ -21,12 +21,14 @@ function bigCsv() {
 }
 
 // The C++ frame counter must move: a thrown main loop stops it while the JS API
-// still answers.
+// still answers. An idle page draws nothing (issue 12), so each poll wakes it the
+// way a reader does, with a pointer move over the top bar.
 async function drawsFrames(page, what, n = 3, timeout = 120000) {
   const f0 = await page.evaluate(() => window.factlab.frameCount());
   const t0 = Date.now();
-  let f1 = f0;
+  let f1 = f0, k = 0;
   while (f1 < f0 + n && Date.now() - t0 < timeout) {
+    await page.mouse.move(4 + (k++ % 8), 4);
     await frames(page, 2);
     f1 = await page.evaluate(() => window.factlab.frameCount());
   }

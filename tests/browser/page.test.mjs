@@ -5,15 +5,18 @@ import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import { once, session, openPage, expectNotBlank, expectNoErrors, siteSize, site, log, shoot } from "./harness.mjs";
 
-const BUDGET_RAW = 1_500_000;          // bytes: "the site at most 1.5 MB raw" (issue #5)
+// Bytes: issue 14 raised the budget for the transformer lab (the built-in model ships
+// in the wasm) and the worker module: "the site at most 2.2 MB raw and 1.0 MB gzip".
+const BUDGET_RAW = 2_200_000, BUDGET_GZIP = 1_000_000;
 
 describe("site size", () => {
-  it("is measured and within the 1.5 MB raw budget", () => {
+  it("is measured and within the 2.2 MB raw / 1.0 MB gzip budget", () => {
     const s = siteSize(site());
     for (const f of s.files) log(`  ${f.file.padEnd(28)} ${String(f.raw).padStart(9)} raw ${String(f.gzip).padStart(9)} gzip`);
     log(`SITE SIZE: ${s.raw} bytes raw (${(s.raw / 1e6).toFixed(3)} MB), ${s.gzip} bytes gzip -9 (${(s.gzip / 1e6).toFixed(3)} MB), ${s.files.length} files`);
     assert.ok(s.files.some((f) => f.file.endsWith(".wasm")), "no .wasm in the site");
     assert.ok(s.raw <= BUDGET_RAW, `the site is ${s.raw} bytes raw, over the ${BUDGET_RAW}-byte budget`);
+    assert.ok(s.gzip <= BUDGET_GZIP, `the site is ${s.gzip} bytes gzip, over the ${BUDGET_GZIP}-byte budget`);
   });
 });
 
