@@ -117,7 +117,11 @@ describe("URL round trip", () => {
   // 300,000-character link overwrote memory ("memory access out of bounds").
   // Now: the page keeps its state, keeps drawing, and says why it ignored the link.
   async function expectIgnoredLong(what, before) {
+    // An idle page draws nothing (issue 12): wake it as a reader would, then count.
     const f0 = await page.evaluate(() => window.factlab.frameCount());
+    await page.mouse.move(5, 5);
+    await frames(page, 6);
+    await page.mouse.move(7, 5);
     await frames(page, 6);
     const f1 = await page.evaluate(() => window.factlab.frameCount());
     assert.ok(f1 > f0, `${what}: the page stopped drawing (frames ${f0} -> ${f1})`);
