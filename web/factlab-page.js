@@ -598,7 +598,8 @@
     w.onmessage = function (e) {
       if (e.data instanceof ArrayBuffer) {
         var bytes = new Uint8Array(e.data), p = Module._malloc(bytes.length || 1);
-        Module.HEAPU8.set(bytes, p);
+        if (!p) { workerFailed(k, "out of memory for a reply of " + bytes.length + " bytes"); return; }
+        Module.HEAPU8.set(bytes, p);      // a null pointer would write over wasm address 0
         try { Module._factlab_worker_reply(k, p, bytes.length); } finally { Module._free(p); }
       } else if (e.data && e.data.type === "failed") {
         workerFailed(k, e.data.why);
