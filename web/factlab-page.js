@@ -62,7 +62,8 @@
   // seed, noise_multiplier}) return the object `factlab-cli gpt predict|lens|trace --json`
   // prints for the same model and options; a refused prompt throws with the CLI's message.
   function gptCall(name, prompt, options) {
-    var out = JSON.parse(call(name, "string", ["string", "string"], [String(prompt), JSON.stringify(options || {})]));
+    // Through the heap, bounded (callText): C++ refuses a text longer than 4096 bytes.
+    var out = JSON.parse(callText(name, [[String(prompt), 4096], [JSON.stringify(options || {}), 4096]]));
     if (out && typeof out.error === "string" && Object.keys(out).length === 1) throw new Error(out.error);
     return out;
   }

@@ -58,6 +58,19 @@ bool int_opt(const nlohmann::json& o, const char* key, long long fallback, long 
     return true;
 }
 
+// The texts arrive on the heap as (pointer, length), never on the wasm stack; the page
+// cuts each one just past kGptTextMax, so a longer one is refused here, whole.
+constexpr int kGptTextMax = 4096;
+bool take_texts(const char* p, int pn, const char* o, int on, std::string* prompt, std::string* options,
+                std::string* err) {
+    if (pn < 0 || on < 0 || (pn > 0 && !p) || (on > 0 && !o)) { *err = "bad text arguments"; return false; }
+    if (pn > kGptTextMax) { *err = "the prompt is longer than " + std::to_string(kGptTextMax) + " bytes"; return false; }
+    if (on > kGptTextMax) { *err = "the options are longer than " + std::to_string(kGptTextMax) + " bytes"; return false; }
+    prompt->assign(p ? p : "", size_t(pn));
+    options->assign(o ? o : "", size_t(on));
+    return true;
+}
+
 nlohmann::json parse_options(const char* options, std::string* err) {
     if (!options || !*options) return nlohmann::json::object();
     nlohmann::json o = nlohmann::json::parse(options, nullptr, false);
@@ -71,7 +84,11 @@ nlohmann::json parse_options(const char* options, std::string* err) {
 using namespace factlab;
 
 // factlab.gpt.predict(prompt, {top}) = `gpt predict --prompt P [--top K] --json`
-extern "C" const char* factlab_gpt_predict(const char* prompt, const char* options) {
+extern "C" const char* factlab_gpt_predict(const char* prompt_p, int prompt_n, const char* options_p, int options_n) {
+    std::string prompt_s, options_s, text_err;
+    if (!take_texts(prompt_p, prompt_n, options_p, options_n, &prompt_s, &options_s, &text_err)) return error_reply(text_err);
+    const char* prompt = prompt_s.c_str();
+    const char* options = options_s.c_str();
     const TfModel& m = tflab_model(app());
     std::string err;
     std::vector<int> t, g;
@@ -85,7 +102,11 @@ extern "C" const char* factlab_gpt_predict(const char* prompt, const char* optio
 }
 
 // factlab.gpt.lens(prompt, {top}) = `gpt lens --prompt P [--top K] --json`
-extern "C" const char* factlab_gpt_lens(const char* prompt, const char* options) {
+extern "C" const char* factlab_gpt_lens(const char* prompt_p, int prompt_n, const char* options_p, int options_n) {
+    std::string prompt_s, options_s, text_err;
+    if (!take_texts(prompt_p, prompt_n, options_p, options_n, &prompt_s, &options_s, &text_err)) return error_reply(text_err);
+    const char* prompt = prompt_s.c_str();
+    const char* options = options_s.c_str();
     const TfModel& m = tflab_model(app());
     std::string err;
     std::vector<int> t;
@@ -99,7 +120,11 @@ extern "C" const char* factlab_gpt_lens(const char* prompt, const char* options)
 
 // factlab.gpt.trace(prompt, {subject, samples, window, seed, noise_multiplier}) =
 // `gpt trace --prompt P [--subject S] [--samples N] [--window W] [--seed K] [--noise-multiplier X] --json`
-extern "C" const char* factlab_gpt_trace(const char* prompt, const char* options) {
+extern "C" const char* factlab_gpt_trace(const char* prompt_p, int prompt_n, const char* options_p, int options_n) {
+    std::string prompt_s, options_s, text_err;
+    if (!take_texts(prompt_p, prompt_n, options_p, options_n, &prompt_s, &options_s, &text_err)) return error_reply(text_err);
+    const char* prompt = prompt_s.c_str();
+    const char* options = options_s.c_str();
     const TfModel& m = tflab_model(app());
     std::string err;
     std::vector<int> t;

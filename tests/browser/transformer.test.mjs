@@ -92,6 +92,15 @@ describe("transformer lab", () => {
       // A refused prompt throws with the CLI's message naming the unknown word.
       const err = await page.evaluate(() => { try { window.factlab.gpt.predict("Michael Jordon plays"); return null; } catch (e) { return e.message; } });
       assert.match(String(err), /Jordon/);
+      // A 2,000,000-character prompt is refused with a message, and the next call still
+      // answers the same numbers (it once went onto the 1 MB wasm stack unbounded).
+      const before = await page.evaluate(() => window.factlab.gpt.predict("Michael Jordan plays the sport of"));
+      const long = await page.evaluate(() => { try { window.factlab.gpt.predict("a ".repeat(1000000)); return null; } catch (e) { return e.message; } });
+      assert.match(String(long), /longer than 4096/);
+      const optsLong = await page.evaluate(() => { try { window.factlab.gpt.trace("Michael Jordan plays the sport of", { pad: "x".repeat(100000) }); return null; } catch (e) { return e.message; } });
+      assert.match(String(optsLong), /options are longer/);
+      const afterLong = await page.evaluate(() => window.factlab.gpt.predict("Michael Jordan plays the sport of"));
+      assert.deepEqual(afterLong, before, "predict after the long prompts");
       // The trace's time in the page: ten runs, three kinds of map, 10 samples each.
       const ms = await page.evaluate((p) => {
         const t = [];
