@@ -59,7 +59,7 @@
 
   // ---- factlab.gpt: the transformer lab (tracelab; src/platform/web_gpt.cpp) ----
   // predict(prompt, {top}), lens(prompt, {top}), trace(prompt, {subject, samples, window,
-  // seed, noise_multiplier}) return the object `factlab-cli gpt predict|lens|trace --json`
+  // seed, noise_multiplier}), gate(prompt, {subject, top}) return the object `factlab-cli gpt predict|lens|trace|gate --json`
   // prints for the same model and options; a refused prompt throws with the CLI's message.
   function gptCall(name, prompt, options) {
     // Through the heap, bounded (callText): C++ refuses a text longer than 4096 bytes.
@@ -71,6 +71,7 @@
     predict: function (prompt, options) { return gptCall("factlab_gpt_predict", prompt, options); },
     lens: function (prompt, options) { return gptCall("factlab_gpt_lens", prompt, options); },
     trace: function (prompt, options) { return gptCall("factlab_gpt_trace", prompt, options); },
+    gate: function (prompt, options) { return gptCall("factlab_gpt_gate", prompt, options); },
   };
   // ---- end of factlab.gpt ----
 

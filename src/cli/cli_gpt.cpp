@@ -10,6 +10,7 @@
 //                [--noise-multiplier X]
 //   gpt knockout --prompt P [--subject S] [--window W]
 //   gpt neurons  --subject S --relation R [--template T] [--top K]
+//   gpt gate     --prompt P [--subject S] [--top K]
 //   gpt edit     --subject S --relation R --object O [--layer L] [--edit-key] --out DIR2
 //   gpt export   --out DIR [--dtype f32|f16]
 // The facts (templates, near misses, ROME's keys) are --facts FILE, else the model folder's
@@ -20,6 +21,7 @@
 #include "cli/cli.hpp"
 #include "core/gpt/builtin.hpp"
 #include "core/gpt/checkpoint.hpp"
+#include "core/gpt/gate.hpp"
 #include "core/gpt/report.hpp"
 #include "core/io.hpp"
 
@@ -285,6 +287,39 @@ int cmd_neurons(const Args& a) {
     return 0;
 }
 
+// The AND gate in the wild for a prompt (core/gpt/gate.hpp): the best neuron at the subject's
+// last token, its activation for each near miss, the ablation curve of the K largest contributions.
+int cmd_gate(const Args& a) {
+    Ctx c;
+    std::vector<int> t;
+    int first = 0, end = 0;
+    long long k;
+    if (!load(a, &c) || !prompt_tokens(a, c, &t) || !subject_range(a, c, t, &first, &end) ||
+        !int_flag(a, "--top", 32, 0, 100000, &k))
+        return 2;
+    GptGateOptions o;
+    o.top = int(k);
+    GptGate g;
+    std::string err;
+    if (!gpt_and_gate(c.m->weights, c.m->vocab, c.facts, t, first, end, o, &g, &err)) return fail(err);
+    if (c.json) { print(gpt_gate_json(c.m->vocab, g)); return 0; }
+    const GptVocab& v = c.m->vocab;
+    std::printf("%s -> %s (p %.4f); best neuron: layer %d, neuron %d (margin %.3f, contribution %.3f to the logit)\n",
+                v.decode(t).c_str(), word(v, g.answer).c_str(), g.p_clean, g.best.layer, g.best.neuron, g.best.margin,
+                g.best.contribution);
+    for (const GptGateName& n : g.names)
+        std::printf("  %-28s %-12s activation %7.3f  -> %s (p %.3f)\n", n.name.c_str(), n.shares.c_str(), n.activation,
+                    word(v, n.top).c_str(), n.p_top);
+    std::printf("  %d subjects sharing no word: mean %.3f, max %.3f (%s)\n", g.unrelated, g.unrelated_mean, g.unrelated_max,
+                g.unrelated_max_name.c_str());
+    std::printf("ablation (k largest contributions off):");
+    for (size_t i = 0; i < g.ablation.size(); ++i) std::printf(" %.3f", g.ablation[i]);
+    std::printf("\n");
+    if (g.flip < 0) std::printf("the answer survives %zu neurons off\n", g.ranked.size());
+    else std::printf("the answer flips after %d neurons off\n", g.flip);
+    return 0;
+}
+
 int cmd_edit(const Args& a) {
     Ctx c;
     bool bad = false;
@@ -357,9 +392,10 @@ int cli_gpt(const std::string& sub, const Args& a) {
     if (sub == "trace") return cmd_trace(a);
     if (sub == "knockout") return cmd_knockout(a);
     if (sub == "neurons") return cmd_neurons(a);
+    if (sub == "gate") return cmd_gate(a);
     if (sub == "edit") return cmd_edit(a);
     if (sub == "export") return cmd_export(a);
-    return fail("unknown gpt command '" + sub + "' (train, eval, prompts, predict, generate, lens, trace, knockout, neurons, edit, export)");
+    return fail("unknown gpt command '" + sub + "' (train, eval, prompts, predict, generate, lens, trace, knockout, neurons, gate, edit, export)");
 }
 
 }  // namespace factlab::cli

@@ -84,14 +84,14 @@ std::vector<std::string> positionals(const Args& a, const std::vector<std::strin
 // The `gpt` group: train/eval in cli_gpt_train.cpp, every other subcommand in cli_gpt.cpp.
 namespace {
 int run_gpt(const Args& a) {
-    if (a.empty()) return fail("gpt needs a subcommand: train, eval, prompts, predict, generate, lens, trace, knockout, neurons, edit, export");
+    if (a.empty()) return fail("gpt needs a subcommand: train, eval, prompts, predict, generate, lens, trace, knockout, neurons, gate, edit, export");
     const std::string sub = a[0];
     const Args rest(a.begin() + 1, a.end());
     if (sub == "train") return cli_gpt_train(rest);
     if (sub == "eval") return cli_gpt_eval(rest);
     return cli_gpt(sub, rest);
 }
-const Command gpt_command{"gpt", "gpt train|eval|prompts|predict|generate|lens|trace|knockout|neurons|edit|export [flags] (see docs/gpt.md)", run_gpt};
+const Command gpt_command{"gpt", "gpt train|eval|prompts|predict|generate|lens|trace|knockout|neurons|gate|edit|export [flags] (see docs/gpt.md)", run_gpt};
 }  // namespace
 
 }  // namespace factlab::cli

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 #include <nlohmann/json.hpp>
+#include "core/gpt/gate.hpp"
 #include "core/gpt/lens.hpp"
 #include "core/gpt/report.hpp"
 #include "core/gpt/trace.hpp"
@@ -156,4 +157,29 @@ extern "C" const char* factlab_gpt_trace(const char* prompt_p, int prompt_n, con
     GptTrace r;
     if (!gpt_trace(m.w, t, first, end, opt, &r, &err)) return error_reply(err);
     return reply(gpt_trace_json(m.vocab, r, opt.seed, false));
+}
+
+// factlab.gpt.gate(prompt, {subject, top}) = `gpt gate --prompt P [--subject S] [--top K] --json`
+// (core/gpt/gate.hpp: the AND gate in the wild).
+extern "C" const char* factlab_gpt_gate(const char* prompt_p, int prompt_n, const char* options_p, int options_n) {
+    std::string prompt_s, options_s, err;
+    if (!take_texts(prompt_p, prompt_n, options_p, options_n, &prompt_s, &options_s, &err)) return error_reply(err);
+    const TfModel& m = tflab_model(app());
+    std::vector<int> t;
+    long long k = 0;
+    nlohmann::json o = parse_options(options_s.c_str(), &err);
+    if (!err.empty() || !tokens_of(m, prompt_s.c_str(), &t, &err) || !int_opt(o, "top", 32, 0, 100000, &k, &err))
+        return error_reply(err);
+    int first = 0, end = 0;
+    if (o.contains("subject")) {
+        if (!o["subject"].is_string()) return error_reply("subject must be a string");
+        if (!gpt_locate_subject(m.vocab, t, o["subject"].get<std::string>(), &first, &end, &err)) return error_reply(err);
+    } else if (gpt_find_subject(m.facts, m.vocab, t, &first, &end) < 0) {
+        return error_reply("no subject of the facts file in the prompt; name one with --subject S");
+    }
+    GptGateOptions opt;
+    opt.top = int(k);
+    GptGate g;
+    if (!gpt_and_gate(m.w, m.vocab, m.facts, t, first, end, opt, &g, &err)) return error_reply(err);
+    return reply(gpt_gate_json(m.vocab, g));
 }

@@ -16,6 +16,7 @@
 //   tf_noise     the trace's noise in units of the embeddings' σ (ROME: 3)
 //   tf_samples   the trace's noise samples (ROME: 10)
 //   tf_seed      the trace's noise seed
+//   tf_k         the wild view's ablation curve: neurons switched off (default every one)
 #pragma once
 #include <cstdint>
 #include <string>

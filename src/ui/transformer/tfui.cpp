@@ -74,6 +74,16 @@ bool PromptField(App& a, const TfModel& m, float width) {
     return changed;
 }
 
+void PromptHeader(App& a, const TfModel& m, const ViewCtx& ctx, const char* caption, float width) {
+    if (ctx.controls) {
+        ui::Caption(caption);
+        PromptField(a, m, width);
+    } else {
+        std::string p = "Prompt: " + tflab_prompt(a);
+        ui::Caption(p.c_str());
+    }
+}
+
 void TokenChips(const TfModel& m, const TfRun& r, int highlight) {
     const float fs = ImGui::GetFontSize();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -124,6 +134,25 @@ bool NoRun(const TfModel& m, const TfRun& r) {
         return true;
     }
     return false;
+}
+
+const GptGate* Gate(App& a, const TfModel& m, const TfRun& r, int K, std::string* error) {
+    struct GateCache { std::string key, error; bool ok = false; GptGate gate; };
+    GateCache& C = a.ext<GateCache>();
+    if (!m.ok || !r.ok || r.subject_first < 0) {
+        *error = "No subject of the training facts appears in this prompt: there is no name to take apart.";
+        return nullptr;
+    }
+    std::string key = std::to_string(r.model_version) + "/" + std::to_string(K) + "/" + r.prompt;
+    if (C.key != key) {
+        C.key = key;
+        C.error.clear();
+        GptGateOptions o;
+        o.top = K;
+        C.ok = gpt_and_gate(m.w, m.vocab, m.facts, r.ids, r.subject_first, r.subject_end, o, &C.gate, &C.error);
+    }
+    if (!C.ok) { *error = C.error; return nullptr; }
+    return &C.gate;
 }
 
 std::vector<std::string> ExamplePrompts(const TfModel& m) {

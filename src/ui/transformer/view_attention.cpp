@@ -30,14 +30,10 @@ void draw_attention(App& a, const ViewCtx& ctx) {
     const TfModel& m = tflab_model(a);
     AttentionView& V = a.ext<AttentionView>();
     float width = ImGui::GetContentRegionAvail().x;
-    if (ctx.controls) {
-        ui::Caption("Each head lets every position read earlier positions. A row shows where that position looks: "
-                    "its shares over the words so far add up to 1.");
-        tfui::PromptField(a, m, width);
-    } else {   // an embed without controls still names its prompt
-        std::string p = "Prompt: " + tflab_prompt(a);
-        ui::Caption(p.c_str());
-    }
+    tfui::PromptHeader(a, m, ctx,
+                       "Each head lets every position read earlier positions. A row shows where that position looks: "
+                       "its shares over the words so far add up to 1.",
+                       width);
     const TfRun& r = tflab_run(a);
     if (tfui::NoRun(m, r)) return;
     const int L = m.w.config.n_layer, H = m.w.config.n_head, T = int(r.ids.size());

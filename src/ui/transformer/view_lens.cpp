@@ -37,14 +37,10 @@ void draw_lens(App& a, const ViewCtx& ctx) {
     const TfModel& m = tflab_model(a);
     LensView& V = a.ext<LensView>();
     float width = ImGui::GetContentRegionAvail().x;
-    if (ctx.controls) {
-        ui::Caption("Read every layer as if it were the last: its output through the final LayerNorm and the "
-                    "unembedding. Each cell: the top word there and its probability.");
-        tfui::PromptField(a, m, width);
-    } else {   // an embed without controls still names its prompt
-        std::string p = "Prompt: " + tflab_prompt(a);
-        ui::Caption(p.c_str());
-    }
+    tfui::PromptHeader(a, m, ctx,
+                       "Read every layer as if it were the last: its output through the final LayerNorm and the "
+                       "unembedding. Each cell: the top word there and its probability.",
+                       width);
     const TfRun& r = tflab_run(a);
     if (tfui::NoRun(m, r)) return;
     const int answer = r.top.empty() ? -1 : r.top[0];

@@ -108,14 +108,10 @@ void draw_trace(App& a, const ViewCtx& ctx) {
     TraceView& V = a.ext<TraceView>();
     float width = ImGui::GetContentRegionAvail().x;
     TfTraceOptions opt = trace_options(a);
-    if (ctx.controls) {
-        ui::Caption("Noise on the subject's words makes the model lose the answer. Copy one clean piece back "
-                    "(a position, a layer) and see how much of the answer returns: that is where the fact is recalled.");
-        tfui::PromptField(a, m, width);
-    } else {   // an embed without controls still names its prompt
-        std::string p = "Prompt: " + tflab_prompt(a);
-        ui::Caption(p.c_str());
-    }
+    tfui::PromptHeader(a, m, ctx,
+                       "Noise on the subject's words makes the model lose the answer. Copy one clean piece back "
+                       "(a position, a layer) and see how much of the answer returns: that is where the fact is recalled.",
+                       width);
     const TfRun& r = tflab_run(a);
     if (tfui::NoRun(m, r)) return;
     if (r.subject_first < 0) {
