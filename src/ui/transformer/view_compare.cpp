@@ -69,14 +69,6 @@ CartoonSide cartoon(App& a, const std::string& subject, const std::string& swapp
     return c;
 }
 
-void column_begin(float w) {
-    ImGui::BeginGroup();
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w);
-}
-void column_end() {
-    ImGui::PopTextWrapPos();
-    ImGui::EndGroup();
-}
 
 void draw_compare(App& a, const ViewCtx& ctx) {
     tflab_tick(a);
@@ -106,9 +98,10 @@ void draw_compare(App& a, const ViewCtx& ctx) {
     const std::string rel = prompt_relation(m, r);
     const CartoonSide c = cartoon(a, g.subject, sw->name, rel.empty() ? "sport" : rel);
 
-    const bool side = !ui::Narrow(ctx) && width >= ui::Em(36);
-    const float gap = ImGui::GetStyle().ItemSpacing.x * 3;
-    const float col = side ? (width - gap) / 2 : width;
+    // Side by side in a two-column table (text wraps at each cell's edge), stacked on a phone.
+    const bool side = !ui::Narrow(ctx) && width >= ui::Em(36) &&
+                      ImGui::BeginTable("##compare", 2, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV);
+    if (side) { ImGui::TableNextRow(); ImGui::TableNextColumn(); }
     ImFont* big = ImGui::GetIO().Fonts->Fonts.Size > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr;
     auto big_line = [&](const std::string& s) {
         if (big) ImGui::PushFont(big);
@@ -118,12 +111,14 @@ void draw_compare(App& a, const ViewCtx& ctx) {
     char b[600];
 
     // ---- the cartoon ----
-    column_begin(col);
+    ImGui::PushTextWrapPos(0.0f);
     {
         const Model& cm = a.model();
         std::snprintf(b, sizeof b, "The cartoon: the facts lab's compiled block (d = %d, one neuron per subject, %d neurons)",
                       cm.d(), cm.mlp.hidden());
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::AccentText()), "%s", b);
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::AccentText()));
+        ImGui::TextUnformatted(b);
+        ImGui::PopStyleColor();
         if (!c.ok) {
             ui::Note("%s", c.why.c_str());
         } else {
@@ -131,8 +126,8 @@ void draw_compare(App& a, const ViewCtx& ctx) {
             const char* act = cm.mlp.act == Activation::GELU ? "GELU" : "ReLU";
             for (int k = 0; k < 2; ++k) {
                 big_line(names[k] + " \xE2\x86\x92 " + (c.answer[k].empty() ? "?" : c.answer[k]));
-                std::snprintf(b, sizeof b, "%s neuron of %s: W_up\xC2\xB7" "E + b_up = %+.2f, %s %.2f; %s p %.2f", c.relation.c_str(),
-                              g.subject.c_str(), c.pre[k], act, c.post[k], c.answer[k].c_str(), c.p[k]);
+                std::snprintf(b, sizeof b, "%s's neuron: W_up\xC2\xB7" "E + b_up = %+.2f, %s %.2f; %s: %s, p %.2f",
+                              g.subject.c_str(), c.pre[k], act, c.post[k], c.relation.c_str(), c.answer[k].c_str(), c.p[k]);
                 ui::Note("%s", b);
             }
             const std::string why = c.post[1] <= 0.f ? " (silent: the same words in other places are other directions)" : "";
@@ -141,16 +136,18 @@ void draw_compare(App& a, const ViewCtx& ctx) {
             ImGui::TextUnformatted(b);
         }
     }
-    column_end();
-    if (side) ImGui::SameLine(0, gap);
+    ImGui::PopTextWrapPos();
+    if (side) ImGui::TableNextColumn();
     else ImGui::Separator();
 
     // ---- the trained transformer ----
-    column_begin(col);
+    ImGui::PushTextWrapPos(0.0f);
     {
         const GptConfig& cf = m.w.config;
         std::snprintf(b, sizeof b, "The trained transformer (%d layers, d_model %d, MLP %d per layer)", cf.n_layer, cf.n_embd, cf.n_inner);
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::AccentText()), "%s", b);
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(ui::AccentText()));
+        ImGui::TextUnformatted(b);
+        ImGui::PopStyleColor();
         const GptGateName* ns[2] = {&me, sw};
         for (int k = 0; k < 2; ++k) {
             big_line(ns[k]->name + " \xE2\x86\x92 " + tflab_token(m, ns[k]->top));
@@ -176,12 +173,13 @@ void draw_compare(App& a, const ViewCtx& ctx) {
             std::snprintf(b, sizeof b, "No single neuron holds the answer: it changes only after the %d largest "
                           "contributions are switched off at \"%s\" (AND gate in the wild view).", g.flip, at.c_str());
         else
-            std::snprintf(b, sizeof b, "No single neuron holds the answer: switching off the first %d of the %d neurons at "
-                          "\"%s\", largest contribution first, never changes it (AND gate in the wild view).",
-                          int(g.ranked.size()), LF, at.c_str());
+            std::snprintf(b, sizeof b, "No single neuron holds the answer: switching off %s%d of the %d neurons at "
+                          "\"%s\" one by one, largest contribution first, never changes it (AND gate in the wild view).",
+                          int(g.ranked.size()) == LF ? "all " : "", int(g.ranked.size()), LF, at.c_str());
         ui::Note("%s", b);
     }
-    column_end();
+    ImGui::PopTextWrapPos();
+    if (side) ImGui::EndTable();
     ImGui::Spacing();
     tfui::ModelLine(m);
 }

@@ -84,8 +84,9 @@ void draw_gate_plot(const GptGate& g, const TfModel& m, float W, float H) {
             std::snprintf(b, sizeof b, "%s %.2f", n.name.c_str(), n.activation);
             ImVec2 ts = ImGui::CalcTextSize(b);
             ImVec4 area = plot::Rect();
-            float lx = cx ? s.x - r - 6 - ts.x : s.x + r + 6;
-            float ly = !n.in_facts ? s.y + r + 2 : s.y - r - ts.y - 2;
+            // The subject's label above its ring; the others beside their point, away from the edge.
+            float lx = i == 0 ? s.x - ts.x / 2 : cx ? s.x - r - 6 - ts.x : s.x + r + 6;
+            float ly = i == 0 ? s.y - r - fs * 0.45f - ts.y - 2 : !n.in_facts ? s.y + r + 2 : s.y - r - ts.y - 2;
             lx = std::clamp(lx, area.x + 2, area.z - ts.x - 2);
             ly = std::clamp(ly, area.y + 2, area.w - ts.y - 2);
             dl->AddRectFilled(ImVec2(lx - 2, ly), ImVec2(lx + ts.x + 2, ly + ts.y),
@@ -152,7 +153,8 @@ void draw_wild(App& a, const ViewCtx& ctx) {
     const bool side = !narrow && width >= ui::Em(40);
     const float gate_w = side ? width * 0.55f : width;
     ImGui::BeginGroup();
-    ImGui::TextUnformatted("The best neuron's activation per name");
+    std::snprintf(line, sizeof line, "Layer %d, neuron %d at \"%s\", per name", g.best.layer, g.best.neuron, last.c_str());
+    ImGui::TextUnformatted(line);
     draw_gate_plot(g, m, gate_w, plot_h);
     ImGui::EndGroup();
     if (side) ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 2);
@@ -187,8 +189,9 @@ void draw_wild(App& a, const ViewCtx& ctx) {
                  "the top word: p %.3f \xE2\x86\x92 %.3f.", g.flip, last.c_str(), LF, m.w.config.n_layer, ans.c_str(), g.p_clean,
                  g.ablation[size_t(g.flip)]);
     else
-        ui::Note("Switching off the first %d of the %d neurons at \"%s\", largest contribution first, never makes \"%s\" "
-                 "lose the top place: p %.3f at the start, lowest %.3f.", int(g.ranked.size()), LF, last.c_str(), ans.c_str(),
+        ui::Note("Switching off %s%d of the %d neurons at \"%s\" one by one, largest contribution first, never makes \"%s\" "
+                 "lose the top place: p %.3f at the start, lowest %.3f.", int(g.ranked.size()) == LF ? "all " : "",
+                 int(g.ranked.size()), LF, last.c_str(), ans.c_str(),
                  g.p_clean, *std::min_element(g.ablation.begin(), g.ablation.end()));
     if (ctx.controls) {
         int k = K;
