@@ -27,6 +27,7 @@ for (const args of [
   ["gpt", "trace", "--prompt", prompt, "--samples", "10", "--seed", "5", "--json"],
   ["gpt", "knockout", "--prompt", "Michael Jordan played for the", "--json"],
   ["gpt", "neurons", "--subject", "Michael Jordan", "--relation", "sport", "--json"],
+  ["gpt", "gate", "--prompt", "Michael Jordan wore the number", "--top", "512", "--json"],
 ]) {
   test(`${args[1]}: native and wasm print the same JSON`, () => {
     const n = run("native", args), w = run("wasm", args);

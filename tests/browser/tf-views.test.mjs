@@ -82,12 +82,14 @@ describe("transformer lab: wild and compare", () => {
         const bad = await page.evaluate(() => window.factlab.message({ type: "factlab:set", state: { tf_prompt: { nested: 1 } }, id: 2 }));
         assert.equal(bad.type, "factlab:error", JSON.stringify(bad));
         assert.equal(parseQuery(await page.evaluate(() => window.factlab.getState())).tf_prompt, "Michael Jordan wore the number");
-        // A prompt without a subject, and one with an unknown word: a message, no crash.
-        for (const p of ["plays the sport of", "Michael Jordon plays"]) {
+        await expectNotBlank(page, `tf-${id}-after-set`);
+        // A prompt without a subject, and one with an unknown word: a message, no crash; then a good one again.
+        for (const p of ["plays the sport of", "Michael Jordon plays", "Michael Phelps plays the sport of"]) {
           await page.evaluate((p) => window.factlab.message({ type: "factlab:set", state: { tf_prompt: p }, id: 3 }), p);
           await frames(page, 3);
         }
-        await expectNotBlank(page, `tf-${id}-after-set`);
+        assert.equal(parseQuery(await page.evaluate(() => window.factlab.getState())).tf_prompt, "Michael Phelps plays the sport of");
+        await expectNotBlank(page, `tf-${id}-after-bad-prompts`);
         expectNoErrors(w, `factlab:set ${id}`);
       } finally { await page.close(); }
     });
@@ -101,6 +103,10 @@ describe("transformer lab: wild and compare", () => {
         await expectNotBlank(page, `tf-${id}-phone`);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth > innerWidth);
         assert.equal(overflow, false, "the page scrolls sideways at phone width");
+        // The view itself at phone width: alone, with its controls.
+        await openPage(S.context, S.url(`index.html?embed=1&view=${id}#tf_prompt=${encodeURIComponent(PROMPT)}`), { label: `tf-phone-${id}`, page });
+        await expectNotBlank(page, `tf-${id}-phone-alone`);
+        assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > innerWidth), false, "the view scrolls sideways at phone width");
         expectNoErrors(w, `${id} at phone width`);
       } finally { await page.close(); }
     });

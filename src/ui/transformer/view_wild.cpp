@@ -59,6 +59,7 @@ void draw_gate_plot(const GptGate& g, const TfModel& m, float W, float H) {
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     std::vector<ImVec2> at(g.names.size());
     bool labelled[2][2] = {{false, false}, {false, false}};
+    std::vector<ImVec4> placed;   // labels drawn so far (screen rects)
     for (size_t i : order) {
         const GptGateName& n = g.names[i];
         const int cx = n.first ? 1 : 0, cy = n.last ? 1 : 0;
@@ -89,6 +90,15 @@ void draw_gate_plot(const GptGate& g, const TfModel& m, float W, float H) {
             float ly = i == 0 ? s.y - r - fs * 0.45f - ts.y - 2 : !n.in_facts ? s.y + r + 2 : s.y - r - ts.y - 2;
             lx = std::clamp(lx, area.x + 2, area.z - ts.x - 2);
             ly = std::clamp(ly, area.y + 2, area.w - ts.y - 2);
+            // A label that would cover another is tried below its point, else left to the hover.
+            auto clashes = [&](float x0, float y0) {
+                for (const ImVec4& q : placed)
+                    if (x0 < q.z && x0 + ts.x > q.x && y0 < q.w && y0 + ts.y > q.y) return true;
+                return false;
+            };
+            if (clashes(lx, ly)) ly = std::clamp(s.y + r + 2, area.y + 2, area.w - ts.y - 2);
+            if (clashes(lx, ly)) continue;
+            placed.push_back(ImVec4(lx - 2, ly, lx + ts.x + 2, ly + ts.y));
             dl->AddRectFilled(ImVec2(lx - 2, ly), ImVec2(lx + ts.x + 2, ly + ts.y),
                               i == 0 ? theme::with_alpha(theme::highlight(), 0.85f) : theme::with_alpha(ImGui::GetColorU32(ImGuiCol_ChildBg), 0.8f), 3);
             dl->AddText(ImVec2(lx, ly), i == 0 ? IM_COL32(0, 0, 0, 255) : theme::text(), b);
@@ -140,7 +150,7 @@ void draw_wild(App& a, const ViewCtx& ctx) {
     } else {
         s += "; no other name shares a word with it.";
     }
-    std::snprintf(line, sizeof line, " Switched off alone, it lowers the logit of \"%s\" by %.2f (p %.3f).", ans.c_str(),
+    std::snprintf(line, sizeof line, " Switched off alone, it lowers the logit of \"%s\" by %.3f (p %.3f).", ans.c_str(),
                   g.best.contribution, g.p_clean);
     s += line;
     ImGui::PushTextWrapPos(0.0f);
