@@ -106,7 +106,7 @@ void draw_gate_plot(const GptGate& g, const TfModel& m, float W, float H) {
     }
     if (g.unrelated > 0) {   // the corner of no shared word: every other subject, summarised
         char b[200];
-        std::snprintf(b, sizeof b, "%d names sharing no word: mean %.2f, max %.2f", g.unrelated, g.unrelated_mean, g.unrelated_max);
+        std::snprintf(b, sizeof b, "%d sharing no word: mean %.2f, max %.2f", g.unrelated, g.unrelated_mean, g.unrelated_max);
         ImVec4 area = plot::Rect();
         dl->AddText(ImVec2(area.x + 4, area.w - ImGui::GetTextLineHeight() - 2), ImGui::GetColorU32(ImGuiCol_TextDisabled), b);
     }
