@@ -27,15 +27,23 @@ const VIEWS = [
   ["trace", "#tf_prompt=Michael%20Jordan%20played%20for%20the", false],
 ];
 
+// A host page with the documented fitting snippet. Figures are added one at a
+// time (addFrame), each a 640 x 400 iframe, so they do not all load at once.
 function hostPage(frames_, bodyBg) {
-  const iframes = frames_.map(([view, hash, controls], i) =>
+  const first = frames_.map(([view, hash, controls], i) =>
     `<iframe id="f${i}" width="640" height="400" style="border:0;display:block;width:640px;height:400px"
-       src="index.html?embed=1&view=${view}${controls ? "" : "&controls=0"}&bg=transparent${hash}"></iframe>`).join("\n");
+       src="${frameSrc(view, hash, controls)}"></iframe>`).join("\n");
   return `<!doctype html><html><head><meta charset="utf-8"><title>host</title>
 <style>body{margin:0;padding:20px;background:${bodyBg}}</style></head><body>
-${iframes}
+${first}
 <script>
   window.__sizes = [];
+  window.addFrame = (id, src) => {
+    const f = document.createElement("iframe");
+    f.id = id; f.src = src; f.width = 640; f.height = 400;
+    f.style.cssText = "border:0;display:block;width:640px;height:400px";
+    document.body.appendChild(f);
+  };
   // The snippet of docs/embed.md.
   addEventListener("message", (e) => {
     const m = e.data;
@@ -47,6 +55,9 @@ ${iframes}
       }
   });
 </script></body></html>`;
+}
+function frameSrc(view, hash, controls) {
+  return `index.html?embed=1&view=${view}${controls ? "" : "&controls=0"}&bg=transparent${hash}`;
 }
 
 async function frameOf(page, sel) {
@@ -72,14 +83,15 @@ describe("figure embeds", () => {
       const w = watch(page, `figure-host-${theme}`);
       const url = S.url(`__figure_host_${theme}.html`);
       await S.context.route(url, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8",
-        body: hostPage(VIEWS, theme === "dark" ? "#141619" : "#fdfcfa") }));
+        body: hostPage([], theme === "dark" ? "#141619" : "#fdfcfa") }));
       await page.goto(url, { waitUntil: "load" });
       try {
         for (let i = 0; i < VIEWS.length; ++i) {
-          const [view, , controls] = VIEWS[i];
+          const [view, hash, controls] = VIEWS[i];
           const label = `${view}${controls ? "" : " controls=0"}`;
+          await page.evaluate(([id, src]) => { document.querySelectorAll("iframe").forEach((f) => f.remove()); window.addFrame(id, src); },
+            [`f${i}`, frameSrc(view, hash, controls)]);
           const el = page.locator(`#f${i}`);
-          await el.scrollIntoViewIfNeeded();
           const frame = await frameOf(page, `#f${i}`);
           // The host heard factlab:size for this frame and set its height.
           await page.waitForFunction((id) => window.__sizes.some((s) => s.id === id), `f${i}`, { timeout: 30000 });
@@ -109,7 +121,6 @@ describe("figure embeds", () => {
           const st = shot.stats;
           assert.ok(st, `${label}: no screenshot`);
         }
-        await shoot(page, `figure-host-${theme}`, { fullPage: true });
         expectNoErrors(w, `figure host (${theme})`);
       } finally { await page.close(); }
     });

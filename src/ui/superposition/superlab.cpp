@@ -416,6 +416,7 @@ void superlab_tick(App& a) {
     MainRun& M = L.main;
     SuperposeConfig c = superlab_config(a);
     const bool snapshot = superlab_snapshot(a) != nullptr;   // a finished run is shown: nothing to compute
+    if (snapshot) M.playing = false;
     if (!snapshot && config_key(c) != M.key) {
         reset_main(M, c);
         M.playing = M.reset_error.empty();
