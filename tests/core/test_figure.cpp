@@ -2,6 +2,8 @@
 // snapshot format (core/superpose/snapshot.hpp).
 #include <doctest/doctest.h>
 #include <cmath>
+#include <cstdio>
+#include <string>
 #include "core/superpose/snapshot.hpp"
 #include "ui/common/state_figure.hpp"
 #include "ui/common/state_links.hpp"
@@ -106,4 +108,30 @@ TEST_CASE("superposition snapshot: encode and decode round-trip, bad text is ref
         CHECK(keep.last.step == 250);   // untouched
         CHECK(err.find("snapshot") != std::string::npos);
     }
+}
+
+TEST_CASE("the shipped snapshot decodes: the video's run, finished") {
+    std::string path = std::string(FACTLAB_SOURCE_DIR) + "/src/core/data/snapshots/superposition-video.txt";
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    REQUIRE(f);
+    std::string text;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+    std::fclose(f);
+    SuperposeSnapshot s;
+    std::string err;
+    REQUIRE_MESSAGE(snapshot_decode(text, &s, &err), err);
+    CHECK(s.config.n == 10000);
+    CHECK(s.config.d == 100);
+    CHECK(s.config.steps == 250);
+    CHECK(s.config.loss == SuperposeLoss::video);
+    CHECK(snapshot_key(s.config) == "10000/100/video/0.01/250/1");
+    CHECK(s.first.step == 0);
+    CHECK(s.last.step == 250);
+    CHECK(s.worst.size() == 26);
+    CHECK(s.loss.size() == 250);
+    CHECK(s.last.hist_zoom.size() == 200);
+    // No arrangement beats the limit: the run's worst pair is below it.
+    CHECK(s.last.worst_angle_deg < s.last.limit_angle_deg);
+    CHECK(s.last.limit_angle_deg == doctest::Approx(81.95).epsilon(0.001));
 }
