@@ -39,6 +39,9 @@ add_custom_command(OUTPUT ${FACTLAB_FONT_OUT}
           --layout-features= --no-hinting --desubroutinize --output-file=${FACTLAB_FONT_OUT}
   DEPENDS ${FACTLAB_FONT_SRC} COMMENT "Subsetting the UI font")
 factlab_embed(FACTLAB_APP_DATA ui_font ${FACTLAB_FONT_OUT})
+# Finished long runs an embed shows before Replay (src/ui/superposition/superlab.cpp;
+# written by `factlab-cli superpose ... --snapshot`, docs/superpose.md).
+factlab_embed_text(FACTLAB_APP_DATA snapshot_superposition_video "${CMAKE_SOURCE_DIR}/src/core/data/snapshots/superposition-video.txt")
 
 file(GLOB_RECURSE FACTLAB_UI_SRC CONFIGURE_DEPENDS src/ui/*.cpp)
 list(FILTER FACTLAB_UI_SRC EXCLUDE REGEX "/state[^/]*\\.cpp$")

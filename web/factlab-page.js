@@ -140,6 +140,15 @@
   var linkTheme = (location.hash.match(/(?:^#|&)theme=(light|dark)/) || query.get("theme") && [0, query.get("theme")] || [])[1];
   if (linkTheme === "light" || linkTheme === "dark") document.documentElement.setAttribute("data-theme", linkTheme);
   if (embedded) document.documentElement.classList.add("embedded");
+  // An embed is a figure unless figure=0 (src/ui/common/figure.hpp). The host's bg= shows
+  // from the first paint (C++ checks it again, says why when it is bad, and has the last word).
+  var figureMode = embedded && !/^(0|false|no|off)$/.test(query.get("figure") || "");
+  if (figureMode) {
+    document.documentElement.classList.add("figure");
+    var bg0 = query.get("bg") || "";
+    if (bg0 === "transparent" || bg0 === "none") document.documentElement.style.setProperty("--bg", "transparent");
+    else if (/^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.test(bg0)) document.documentElement.style.setProperty("--bg", "#" + bg0.replace(/^#/, ""));
+  }
 
   // ---- [3] clipboard and gestures -------------------------------------------
   // Browsers let a page write the clipboard only during a user gesture, but
@@ -502,10 +511,31 @@
       readyResolve(api);
     },
     fatal: fatal,
+    figure: figureReport,
     wakeAt: function (ms) { wakeAt(ms); },
     workerCount: function () { return workerCount(); },
     workerPost: function (k, bytes) { workerPost(k, bytes); },
   };
+
+  // ---- figure embeds: the size the host should give the iframe ---------------
+  // C++ reports (at most once a frame, only on change) the figure's height in CSS
+  // px, footer included; the host hears {type: "factlab:size", height, width} when
+  // the height or width changes, and fits the iframe (docs/embed.md).
+  var figureLast = null, sizeSent = "";
+  function figureReport(r) {
+    figureLast = r;
+    var root = document.documentElement.style;
+    root.setProperty("--footer", Math.max(16, r.footer) + "px");
+    if (r.background) root.setProperty("--bg", r.background);
+    else root.removeProperty("--bg");
+    var key = r.height + "x" + r.width;
+    if (key !== sizeSent && window.parent && window.parent !== window) {
+      sizeSent = key;
+      window.parent.postMessage({ type: "factlab:size", height: r.height, width: r.width }, "*");
+    }
+  }
+  // What the figure's last frame laid out (tests, hosts that poll): null outside figure embeds.
+  api.figure = function () { return figureLast && Object.assign({}, figureLast); };
 
   // A file past the limit is read only to just past it: C++ says it is too long.
   function readFacts(file) {

@@ -16,6 +16,7 @@
 #include "cli/cli.hpp"
 #include "core/io.hpp"
 #include "core/parallel.hpp"
+#include "core/superpose/snapshot.hpp"
 #include "core/superpose/superpose.hpp"
 
 namespace factlab::cli {
@@ -27,7 +28,7 @@ double num_or_null(double x) { return x; }   // nlohmann writes NaN as null
 
 int run_superpose(const Args& a) {
     SuperposeConfig c;
-    long long n = 0, d = 0, steps = 0, seed = 0, every = 0, threads = 0;
+    long long n = 0, d = 0, steps = 0, seed = 0, every = 0, threads = 0, snap_every = 10;
     double lr = 0, t0 = 0, t1 = 0, lr_end = 0, polish = 0, tp = 0;
     bool bad = false;
     const std::string loss_name = flag_value(a, "--loss", "video", &bad);
@@ -38,6 +39,7 @@ int run_superpose(const Args& a) {
         !int_flag(a, "--steps", is_exp ? 3000 : 250, 0, 10000000, &steps) ||
         !int_flag(a, "--seed", 1, 0, (1ll << 62), &seed) ||
         !int_flag(a, "--progress", 0, 0, 10000000, &every) ||
+        !int_flag(a, "--snapshot-every", 10, 1, 10000000, &snap_every) ||
         !int_flag(a, "--threads", hardware_threads(), 1, 64, &threads) ||
         !float_flag(a, "--lr", is_exp ? 0.01 : 0.01, 1e-9, 10, &lr) ||
         !float_flag(a, "--t-start", c.t_start, 1e-3, 1e5, &t0) || !float_flag(a, "--t-end", c.t_end, 1e-3, 1e5, &t1) ||
@@ -50,12 +52,14 @@ int run_superpose(const Args& a) {
     const std::string out = flag_value(a, "--out", "", &bad);
     if (bad) return 2;
     const std::string init = flag_value(a, "--init", "", &bad);
+    const std::string snapshot = flag_value(a, "--snapshot", "", &bad);   // the finished run, for the page
     if (bad) return 2;
     const bool as_json = has_flag(a, "--json");
     c.pair_list = has_flag(a, "--pair-list");
     const std::vector<std::string> extra =
         positionals(a, {"--loss", "--n", "--d", "--steps", "--seed", "--progress", "--lr", "--t-start", "--t-end",
-                        "--lr-end", "--polish", "--t-polish", "--kernel", "--out", "--init", "--threads"});
+                        "--lr-end", "--polish", "--t-polish", "--kernel", "--out", "--init", "--threads", "--snapshot",
+                        "--snapshot-every"});
     if (!extra.empty()) return fail("superpose takes no positional arguments, got '" + extra[0] + "'");
 
     c.n = int(n);
@@ -85,9 +89,19 @@ int run_superpose(const Args& a) {
     Superposer sp;
     if (!sp.reset(c, &err)) return fail(err);
     if (!init.empty() && !sp.set_vectors(V0, &err)) return fail("--init " + init + ": " + err);
+    // --snapshot: the statistics at step 0 and every --snapshot-every steps (the
+    // passes only read the vectors: the run is the same with or without them).
+    SuperposeSnapshot snap;
+    auto measure = [&]() {
+        const SuperposeStats& m = sp.compute_stats();
+        if (snap.worst.empty()) snap.first = m;
+        snap.worst.push_back({m.step, m.worst_angle_deg});
+    };
+    if (!snapshot.empty()) measure();
     const auto start = std::chrono::steady_clock::now();
     for (int s = 0; s < c.steps; ++s) {
         if (!sp.step()) return fail(sp.error());
+        if (!snapshot.empty() && ((s + 1) % snap_every == 0 || s + 1 == c.steps)) measure();
         if (every > 0 && (s + 1) % every == 0) {
             const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             std::fprintf(stderr, "step %d/%d  loss %.6g  %.1f s\n", s + 1, c.steps, double(sp.loss_history().back()), el);
@@ -97,6 +111,26 @@ int run_superpose(const Args& a) {
     const SuperposeStats& st = sp.compute_stats();
     if (!sp.error().empty()) return fail(sp.error());
 
+    if (!snapshot.empty()) {
+        snap.config = c;
+        snap.last = st;
+        snap.loss = sp.loss_history();
+        snap.seconds = seconds;
+        snap.threads = c.threads;
+        snap.command = "factlab-cli superpose --n " + std::to_string(c.n) + " --d " + std::to_string(c.d) + " --steps " +
+                       std::to_string(c.steps) + " --loss " + superpose_loss_name(c.loss) + " --seed " +
+                       std::to_string(c.seed) + " --threads " + std::to_string(c.threads) + " --snapshot-every " +
+                       std::to_string(snap_every) + " --snapshot FILE";
+        snap.first.hist_fine.clear();
+        snap.last.hist_fine.clear();
+        std::FILE* f = std::fopen(snapshot.c_str(), "wb");
+        std::string text = snapshot_encode(snap);
+        if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size()) {
+            if (f) std::fclose(f);
+            return fail("could not write " + snapshot);
+        }
+        std::fclose(f);
+    }
     if (!out.empty()) {
         const Eigen::MatrixXf V = sp.vectors();                 // (N, d)
         if (!save_npy(out, V, false, &err)) return fail(err);
@@ -172,7 +206,7 @@ int run_superpose(const Args& a) {
 const Command reg{"superpose",
                   "superpose [--n N] [--d D] [--steps S] [--loss video|exp] [--lr X] [--seed K] [--t-start T] "
                   "[--t-end T] [--lr-end R] [--polish SHARE] [--t-polish T] [--kernel simd|eigen] [--progress K] "
-                  "[--threads N] [--pair-list] [--init vectors.npy] [--out vectors.npy] [--json]",
+                  "[--threads N] [--pair-list] [--init vectors.npy] [--out vectors.npy] [--snapshot FILE [--snapshot-every K]] [--json]",
                   run_superpose};
 
 }  // namespace

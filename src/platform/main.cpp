@@ -102,7 +102,7 @@ void render_frame() {
     int fh = int(ImGui::GetIO().DisplaySize.y * ImGui::GetIO().DisplayFramebufferScale.y);
     glViewport(0, 0, fw, fh);
     ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
-    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    glClearColor(bg.x * bg.w, bg.y * bg.w, bg.z * bg.w, bg.w);   // premultiplied: a figure with bg=transparent clears to nothing
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     App::PngRequest& req = app().png_request;        // "Export → PNG image" of one view

@@ -24,6 +24,7 @@
 #include "platform/platform.hpp"
 #include "platform/web_api.hpp"
 #include "ui/common/app.hpp"
+#include "ui/common/figure.hpp"
 
 // ---- JS helpers (the only place the page's DOM is touched from C++) ---------
 EM_JS(char*, js_query_string, (), {
@@ -63,6 +64,14 @@ EM_JS(int, js_worker_count, (), {
 });
 EM_JS(void, js_worker_post, (int k, const char* data, int len), {
     if (window.factlabPage && window.factlabPage.workerPost) window.factlabPage.workerPost(k, HEAPU8.slice(data, data + len));
+});
+// An embed shown as a figure (src/ui/common/figure.hpp): its size in CSS pixels,
+// the footer strip for the "open in factlab" link, the background, and whether
+// anything is cut off; the page tells the host (factlab:size) when the size changes.
+EM_JS(void, js_figure, (double height, double width, double footer, double scroll_max, int clipped, const char* bg), {
+    if (window.factlabPage && window.factlabPage.figure)
+        window.factlabPage.figure({ height: height, width: width, footer: footer, scrollMax: scroll_max,
+                                    clipped: clipped, background: UTF8ToString(bg) });
 });
 EM_JS(void, js_first_frame, (), {
     if (window.factlabPage && window.factlabPage.firstFrame) window.factlabPage.firstFrame();
@@ -144,8 +153,9 @@ static float device_pixel_ratio() {
 
 // The UI's scale: device pixels per CSS pixel, and 1.25× more on touch screens
 // so that buttons and sliders are big enough for a finger.
+// An embed's text= (13-28 px against the UI's 16) scales it too.
 float content_scale() {
-    return device_pixel_ratio() * ((js_prefs() & 4) ? 1.25f : 1.0f);
+    return device_pixel_ratio() * ((js_prefs() & 4) ? 1.25f : 1.0f) * figure::text_scale(app());
 }
 
 // The canvas' CSS box decides the layout size; its backing store gets CSS × dpr
@@ -186,6 +196,20 @@ static const char* imgui_get_clipboard(void*) { return ""; }
 
 // ---- the loop: paused while nothing changes -----------------------------------
 static bool g_paused = false;      // emscripten's loop is paused: no requestAnimationFrame
+
+// After a frame of a figure embed: tell the page when its size (CSS px) or look changed.
+static void report_figure() {
+    const figure::Report& r = figure::report();
+    if (!r.active) return;
+    static double last_h = -1, last_w = -1, last_scroll = -1;
+    static int last_clipped = -1;
+    static std::string last_bg = "?";
+    float s = host::device_pixel_ratio();
+    double h = std::ceil(r.content_height / s), w = std::round(r.width / s), scroll = std::ceil(r.scroll_max / s);
+    if (h == last_h && w == last_w && scroll == last_scroll && r.clipped == last_clipped && r.background == last_bg) return;
+    last_h = h; last_w = w; last_scroll = scroll; last_clipped = r.clipped; last_bg = r.background;
+    js_figure(h, w, std::round(r.footer_height / s), scroll, r.clipped, r.background.c_str());
+}
 static bool g_visible = true;      // the canvas is on screen and the tab shown
 static int g_frames_drawn = 0;
 
@@ -197,6 +221,7 @@ static void loop() {
     ++g_frames_drawn;
     if (frames == 0) web_post_ready();                     // the host hears "ready" before any change
     web_after_frame();
+    report_figure();
     if (++frames == 2) js_first_frame();
     bool more = host::after_frame() || frames < 2;
     if (!more || !g_visible) {
@@ -254,6 +279,7 @@ extern "C" void factlab_frame_now() {
     host::render_frame();
     ++g_frames_drawn;
     web_after_frame();
+    report_figure();
     // A click faster than a frame: that frame saw the press (ImGui keeps it
     // down for one frame), so one more frame lets ImGui see the release.
     if (ImGui::GetIO().MouseDown[0] && glfwGetMouseButton(host::window(), GLFW_MOUSE_BUTTON_LEFT) != GLFW_PRESS) {

@@ -160,6 +160,13 @@ extern "C" const char* factlab_superposition_json() {
                         {"last_step_seconds", M.sp.last_step_seconds()},
                         {"workers", M.workers}, {"worker_error", platform::worker_error()},
                         {"vectors_hash", vectors_hash(M.sp)}};
+    // An embed showing a finished run (superlab_snapshot) until Replay: what it shows, and where Replay is.
+    if (const SuperposeSnapshot* snap = superlab_snapshot(app()))
+        j["snapshot"] = {{"step", snap->last.step}, {"worst_angle_deg", snap->last.worst_angle_deg},
+                         {"worst_points", snap->worst.size()}, {"command", snap->command},
+                         {"replay", {M.replay_rect[0], M.replay_rect[1], M.replay_rect[2], M.replay_rect[3]}}};
+    else
+        j["snapshot"] = nullptr;
     g_out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return g_out.c_str();
 }

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 #include "ui/common/state.hpp"
+#include "ui/common/state_figure.hpp"
 
 using namespace factlab;
 
@@ -37,6 +38,14 @@ static void check_state(const State& s, const StateLimits& L) {
         FUZZ_CHECK(valid_state_value(v, L), "invalid value kept for '%s'", k.c_str());
         FUZZ_CHECK(!v.empty(), "empty value kept for '%s'", k.c_str());
     }
+    // The figure keys (bg, text): bounded size, a CSS background that is "", "transparent" or #rrggbb.
+    std::vector<std::string> w;
+    FigureParams f = figure_params(s, &w);
+    FUZZ_CHECK(f.text_px >= kFigureTextMin && f.text_px <= kFigureTextMax, "text size %d", f.text_px);
+    std::string bg = f.css_background();
+    FUZZ_CHECK(bg.empty() || bg == "transparent" || (bg.size() == 7 && bg[0] == '#' &&
+               bg.find_first_not_of("0123456789abcdef", 1) == std::string::npos), "background '%s'", bg.c_str());
+    for (const std::string& m : w) FUZZ_CHECK(m.find_first_of("<>\"&") == std::string::npos, "message quotes markup: %s", m.c_str());
 }
 
 static void check_getters(const State& s) {

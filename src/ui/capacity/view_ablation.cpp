@@ -228,13 +228,14 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
     } else {
         lab::text_wrapped_colored(theme::negative(), "%d fact%s broke:", broken_total, broken_total == 1 ? "" : "s");
         float list_h = std::max(fs * 4, ImGui::GetContentRegionAvail().y - fs * 0.5f);
-        ImGui::BeginChild("broken", ImVec2(0, list_h), false);
+        const bool scroll = !a.figure;                   // a figure embed shows the whole list (figure.hpp)
+        if (scroll) ImGui::BeginChild("broken", ImVec2(0, list_h), false);
         for (const BrokenFact& b : g_cache.broken) {
             const Fact& F = ev.facts[size_t(b.fact)];
             lab::text_wrapped_colored(0, "%s, %s: %s → %s", F.subject.c_str(), F.relation.c_str(), F.object.c_str(), b.now.c_str());
         }
         if (broken_total > int(g_cache.broken.size())) ImGui::TextDisabled("and %d more", broken_total - int(g_cache.broken.size()));
-        ImGui::EndChild();
+        if (scroll) ImGui::EndChild();
     }
     if (g_cache.fixed > 0) ImGui::TextDisabled("%d fact%s wrong before are right now.", g_cache.fixed, g_cache.fixed == 1 ? "" : "s");
 

@@ -208,7 +208,8 @@ void draw_edit(App& a, const ViewCtx& ctx) {
     const EditReport& r = *reps[cell];
     ImGui::Text("Details: %s model, %s", model_kind_name(cell / 2), kMethodNames[cell % 2]);
     if (!r.ok) return;
-    ImGui::BeginChild("details", ImVec2(0, std::max(fs * 6, ImGui::GetContentRegionAvail().y)), false);
+    const bool scroll = !a.figure;                       // a figure embed shows all the details (figure.hpp)
+    if (scroll) ImGui::BeginChild("details", ImVec2(0, std::max(fs * 6, ImGui::GetContentRegionAvail().y)), false);
     lab::text_wrapped_colored(r.edited_correct ? theme::positive() : theme::negative(),
                               "%s, %s: %s → %s (p(%s) %.2f → %.2f; lead over the runner-up %.2f logits)", subject.c_str(), relation.c_str(),
                               r.old_object.c_str(), r.edited_correct ? r.new_object.c_str() : r.old_object.c_str(),
@@ -239,7 +240,7 @@ void draw_edit(App& a, const ViewCtx& ctx) {
     for (const FactChange& c : r.flipped)
         if (c.subject != subject && listed++ < 200) change_line(c);
     if (listed > 200) ImGui::TextDisabled("and %d more", listed - 200);
-    ImGui::EndChild();
+    if (scroll) ImGui::EndChild();
 
     a.offer_export("Edit comparison (CSV)", "factlab-edit.csv", "text/csv", [reps]() {
         std::string s = "model,method,edited_correct,p_before,p_after,others_accuracy_before,others_accuracy_after,near_misses,flipped\n";

@@ -11,6 +11,7 @@
 #include <imgui_internal.h>   // the content height of a view (one-column layout)
 #include <map>
 #include "platform/platform.hpp"
+#include "ui/common/figure.hpp"
 #include "ui/common/share.hpp"
 #include "ui/common/theme.hpp"
 #include "ui/common/tour.hpp"
@@ -209,7 +210,8 @@ void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool co
     if (fit) size.y = fitted_height(v.id, nominal, false, 0);
     ImGui::BeginChild(v.id, size, !embed, fit ? ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse : 0);
     ImVec2 header = ImGui::GetCursorScreenPos();
-    if (!embed || controls) {
+    const bool chrome = !embed || (controls && !a.figure);   // a figure has no title and no Export
+    if (chrome) {
         ImGui::TextUnformatted(v.title);
         if (v.blurb && ImGui::IsItemHovered()) ui::Tooltip("%s", v.blurb);
         ImGui::Separator();
@@ -222,7 +224,7 @@ void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool co
     ctx.height = avail.y;
     a.offers_.clear();
     v.draw(a, ctx);
-    if (!embed || controls)
+    if (chrome)
         draw_view_header(a, v, a.offers_, ImGui::GetWindowPos(),
                          ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowSize().x, ImGui::GetWindowPos().y + ImGui::GetWindowSize().y), header);
     a.offers_.clear();
@@ -286,6 +288,7 @@ static void draw_first_screen(App& a) {
 }
 
 void App::frame() {
+    figure::begin_frame(*this);                           // embed=1: a figure unless figure=0 (figure.cpp)
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     bool embed = state.get_bool("embed", false);
     bool controls = state.get_bool("controls", true);
@@ -293,6 +296,12 @@ void App::frame() {
     bool want_dark = state.get("theme", dark ? "dark" : "light") != "light";
     if (want_dark != dark) dark = want_dark;
     if (dark != theme::is_dark()) theme::apply(dark, ui_scale);
+    if (embed && figure) {
+        figure::frame(*this);
+        for (auto draw : overlays()) draw(*this);
+        draw_messages(*this);
+        return;
+    }
 
     ImGui::SetNextWindowPos(vp->WorkPos);
     ImGui::SetNextWindowSize(vp->WorkSize);

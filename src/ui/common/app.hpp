@@ -116,6 +116,7 @@ struct App {
     // name field focused once, "Start the tour" and the full grid a click away.
     bool first_screen() const { return !state.has("view") && !state.has("tour") && !state.get_bool("embed", false); }
     bool focus_subject = false;                           // the lookup's name field takes the keyboard once
+    bool figure = false;                                  // an embed drawn as a figure: no title, no Export (figure.cpp)
 
 private:
     Model model_;
@@ -129,5 +130,7 @@ private:
 };
 
 App& app();                                               // the one instance
+// One view in its panel (app.cpp); fit: as tall as its content, no scrollbar of its own.
+void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool controls, bool focused, bool fit);
 
 }  // namespace factlab

@@ -3,7 +3,10 @@
 
 namespace factlab {
 
-bool is_page_key(std::string_view key) { return key == "embed" || key == "controls"; }
+// figure, bg and text: how an embed is shown as a figure (state_figure.hpp).
+bool is_page_key(std::string_view key) {
+    return key == "embed" || key == "controls" || key == "figure" || key == "bg" || key == "text";
+}
 
 State shareable(const State& s) {
     State out;

@@ -349,6 +349,7 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     hovered_row = -1;
     ImGuiTableFlags tf = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp |
                          ImGuiTableFlags_BordersOuterH;
+    if (a.figure) { tf &= ~ImGuiTableFlags_ScrollY; th = 0; }   // a figure embed shows every row (figure.hpp)
     if (ImGui::BeginTable("gate_table", ncol, tf, ImVec2(0, th))) {
         ImGui::TableSetupScrollFreeze(0, 1);
         ImGui::TableSetupColumn("subject", ImGuiTableColumnFlags_WidthStretch, 3.0f);

@@ -15,6 +15,10 @@
 #include "platform/platform.hpp"
 #include "ui/common/app.hpp"
 
+// The video's run, finished (src/core/data/snapshots/superposition-video.txt, embedded by cmake/app.cmake).
+extern const unsigned char snapshot_superposition_video[];
+extern const size_t snapshot_superposition_video_size;
+
 namespace factlab {
 
 SuperLab& superlab(App& a) { return a.ext<SuperLab>(); }
@@ -69,6 +73,35 @@ static void reset_main(MainRun& M, const SuperposeConfig& c) {
     M.sp.request_stats();          // the random starting vectors: the baseline histogram
     M.stats_pending = true;
     M.last_stats_ms = platform::now_ms();
+}
+
+// The finished runs shipped with the page (`factlab-cli superpose ... --snapshot`, docs/superpose.md).
+static const std::vector<SuperposeSnapshot>& builtin_snapshots() {
+    static std::vector<SuperposeSnapshot> all = [] {
+        std::vector<SuperposeSnapshot> v;
+        SuperposeSnapshot s;
+        std::string err;
+        std::string text(reinterpret_cast<const char*>(snapshot_superposition_video), snapshot_superposition_video_size);
+        if (snapshot_decode(text, &s, &err)) v.push_back(std::move(s));
+        else std::fprintf(stderr, "factlab: %s\n", err.c_str());   // a broken build: the live run still works
+        return v;
+    }();
+    return all;
+}
+
+const SuperposeSnapshot* superlab_snapshot(App& a) {
+    if (!a.state.get_bool("embed", false)) return nullptr;
+    std::string key = config_key(superlab_config(a));
+    if (superlab(a).main.replay_key == key) return nullptr;
+    for (const SuperposeSnapshot& s : builtin_snapshots())
+        if (snapshot_key(s.config) == key) return &s;
+    return nullptr;
+}
+
+void superlab_replay(App& a) {
+    SuperLab& L = superlab(a);
+    L.main.replay_key = config_key(superlab_config(a));
+    superlab_restart(a);
 }
 
 void superlab_restart(App& a) {
@@ -382,7 +415,9 @@ void superlab_tick(App& a) {
 
     MainRun& M = L.main;
     SuperposeConfig c = superlab_config(a);
-    if (config_key(c) != M.key) {
+    const bool snapshot = superlab_snapshot(a) != nullptr;   // a finished run is shown: nothing to compute
+    if (snapshot) M.playing = false;
+    if (!snapshot && config_key(c) != M.key) {
         reset_main(M, c);
         M.playing = M.reset_error.empty();
     }
@@ -391,7 +426,7 @@ void superlab_tick(App& a) {
     // Jobs whose views were drawn last frame share the budget; the main run,
     // the one the reader watches most, gets the larger share.
     bool stale = M.reset_error.empty() && M.sp.error().empty() && M.sp.stats().step != M.sp.steps_done();
-    bool main_on = M.visible_frame >= frame - 1 && (M.playing || M.stats_pending || M.step_target >= 0 || stale);
+    bool main_on = !snapshot && M.visible_frame >= frame - 1 && (M.playing || M.stats_pending || M.step_target >= 0 || stale);
     bool fit_on = L.fit.visible_frame >= frame - 1 && fit_pending(a, L.fit);
     bool sphere_on = L.sphere.visible_frame >= frame - 1 &&
                      (L.sphere.playing || L.sphere.table_next <= kSphereTableMax);

@@ -21,6 +21,7 @@
 #include <string>
 #include <utility>
 #include <vector>
+#include "core/superpose/snapshot.hpp"
 #include "core/superpose/superpose.hpp"
 #include "ui/common/slice.hpp"
 
@@ -85,6 +86,8 @@ struct MainRun {
     int visible_frame = -10;
     WorkerStep ws;
     int workers = 0;                  // workers the last step ran on (0: the page thread)
+    std::string replay_key;           // the reader pressed Replay on this config's snapshot: run it live
+    float replay_rect[4] = {0, 0, 0, 0};   // where Replay was last drawn (x, y, w, h; device px): tests click it
 };
 
 // One quick trial of "how many fit".
@@ -130,6 +133,10 @@ SuperLab& superlab(App& a);
 void superlab_tick(App& a);                       // once per frame (later calls return at once)
 SuperposeConfig superlab_config(const App& a);    // the main run's config from sp_*
 void superlab_restart(App& a);                    // fresh random vectors, same config
+// An embed of a long run shows its finished state (a snapshot shipped with the page,
+// src/core/data/snapshots) until the reader presses Replay; null: show the live run.
+const SuperposeSnapshot* superlab_snapshot(App& a);
+void superlab_replay(App& a);                     // run the snapshot's config live, from step 0
 
 // "How many fit": the tolerances offered and the widths measured.
 const std::vector<int>& fit_dims();

@@ -110,6 +110,24 @@ std::string hist_csv(const SuperposeStats& s) {
     return out;
 }
 
+// An embed of a long run shows it finished (superlab_snapshot): say where the
+// numbers come from, and offer to run it live.
+void snapshot_banner(App& a, const SuperposeSnapshot& snap) {
+    const SuperposeConfig& c = snap.config;
+    char buf[320];
+    std::snprintf(buf, sizeof buf, "The finished run: %s vectors in %d dimensions, %s loss, all %d steps (seed %llu), "
+                  "computed natively by factlab-cli in %s. Replay runs it here, live.",
+                  plot::Grouped(c.n).c_str(), c.d, c.loss == SuperposeLoss::video ? "the video's" : "the worst-pair",
+                  c.steps, (unsigned long long)c.seed, lab::seconds_text(snap.seconds).c_str());
+    lab::caption(buf);
+    bool replay = lab::row_button("Replay \xE2\x96\xB6", true);   // ▶
+    ImVec2 r0 = ImGui::GetItemRectMin(), r1 = ImGui::GetItemRectMax();
+    float* rect = superlab(a).main.replay_rect;
+    rect[0] = r0.x; rect[1] = r0.y; rect[2] = r1.x - r0.x; rect[3] = r1.y - r0.y;
+    if (replay) superlab_replay(a);
+    if (ImGui::IsItemHovered()) ui::Tooltip("Start from random vectors and run all %d steps in this page", c.steps);
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] Experiment
 //-----------------------------------------------------------------------------
@@ -128,8 +146,9 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
     M.visible_frame = ImGui::GetFrameCount();
     const SuperposeConfig c = superlab_config(a);
     float fs = ImGui::GetFontSize();
+    const SuperposeSnapshot* snap = superlab_snapshot(a);
 
-    if (ctx.controls) {
+    if (ctx.controls && !snap) {
         lab::caption("N arrows in d dimensions, pushed apart by gradient descent: how close to 90° can every pair get?");
         if (lab::row_button("The video's recipe: 10,000 × 100, 250 steps", true)) set_run(a, 10000, 100, "video", 0.01f, 250);
         if (lab::row_button("Worst-pair loss, 10,000 × 100, 3,000 steps")) set_run(a, 10000, 100, "exp", 0.01f, 3000);
@@ -172,14 +191,16 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
             ui::Tooltip("Compute for %.0f ms between frames: a few frames a second, but a long run (the worst-pair "
                         "loss at 10,000 × 100) finishes several times sooner.", kFastWorkMs);
     }
-    if (!M.reset_error.empty()) {
+    if (snap) snapshot_banner(a, *snap);
+    if (!snap && !M.reset_error.empty()) {
         lab::text_wrapped_colored(theme::negative(), "Cannot run: %s.", M.reset_error.c_str());
         return;
     }
-    if (!M.sp.error().empty())
+    if (!snap && !M.sp.error().empty())
         lab::text_wrapped_colored(theme::negative(), "Stopped: %s. Showing the last good vectors.", M.sp.error().c_str());
 
     // Progress, time left, and how the page keeps up.
+    if (!snap) {
     double rate = M.rate.per_second();
     double steps_left = c.steps - M.sp.steps_done();
     double left = M.playing && rate > 0 ? steps_left / rate : -1;
@@ -214,25 +235,28 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
                       double(M.sp.current_t()), double(sc.t_start), double(sc.t_end), polish, double(M.sp.current_lr()));
         lab::caption(buf);
     }
-    const SuperposeStats& s = M.sp.stats();
+    }   // !snap
+    const SuperposeStats& s = snap ? snap->last : M.sp.stats();
     if (s.step < 0) {
         lab::note("Measuring the starting vectors…");
         return;
     }
+    const SuperposeStats* first = snap ? &snap->first : M.has_first ? &M.first : nullptr;
     bool logy = a.state.get_bool("sp_logy", false);
     float rest = ImGui::GetContentRegionAvail().y - fs * 3.2f;
     float h = std::max(fs * 7, rest / 2 - fs * 0.5f);
     if (!ctx.controls) h = std::max(fs * 7, ImGui::GetContentRegionAvail().y / 2 - fs * 1.2f);
-    const std::vector<uint64_t>* start = M.has_first && s.step > 0 ? &M.first.hist_zoom : nullptr;
+    const std::vector<uint64_t>* start = first && s.step > 0 ? &first->hist_zoom : nullptr;
     histogram("zoom", h, s.hist_zoom, start, 80, 100, logy, s, true);
-    start = M.has_first && s.step > 0 ? &M.first.hist_full : nullptr;
+    start = first && s.step > 0 ? &first->hist_full : nullptr;
     histogram("full", h, s.hist_full, start, 0, 180, logy, s, false);
     lab::legend(theme::series(0), ("step " + std::to_string(s.step)).c_str(), true);
-    if (M.has_first && s.step > 0) lab::legend(theme::with_alpha(theme::text(), 0.55f), "start (random)");
+    if (first && s.step > 0) lab::legend(theme::with_alpha(theme::text(), 0.55f), "start (random)");
     lab::legend(theme::with_alpha(theme::kPurple, 0.6f), "the video's 89°-91°");
     lab::legend(theme::highlight(), "worst pairs");
     lab::legend(theme::kVermilion, "the limit");
 
+    if (snap) return;                                   // no vectors in a snapshot
     a.offer_export("Vectors (.npy, N × d)", "superposition_vectors.npy", "application/octet-stream", [&M]() {
         Eigen::MatrixXf V = M.sp.vectors();   // (N, d)
         return npy_encode(V);
@@ -265,7 +289,10 @@ void draw_worst(App& a, const ViewCtx& ctx) {
     M.visible_frame = ImGui::GetFrameCount();
     const SuperposeConfig c = superlab_config(a);
     float fs = ImGui::GetFontSize();
-    const SuperposeStats& s = M.sp.stats();
+    const SuperposeSnapshot* snap = superlab_snapshot(a);
+    const SuperposeStats& s = snap ? snap->last : M.sp.stats();
+    const std::vector<std::pair<int, double>>& worst = snap ? snap->worst : M.worst;
+    if (snap) snapshot_banner(a, *snap);
     if (ctx.controls)
         lab::caption("What matters for interference is the worst pair. Hard limits bound it for any arrangement; "
                      "the histogram's body can narrow while a few pairs stay nearly parallel.");
@@ -310,7 +337,7 @@ void draw_worst(App& a, const ViewCtx& ctx) {
 
     // The worst pair over the run, against what is possible.
     std::vector<float> xs, ys;
-    for (const auto& w : M.worst) { xs.push_back(float(w.first)); ys.push_back(float(w.second)); }
+    for (const auto& w : worst) { xs.push_back(float(w.first)); ys.push_back(float(w.second)); }
     double xmax = std::max(1, c.steps);
     float ph = std::max(fs * 7, std::min(fs * 11, ctx.height * 0.28f));
     if (!ctx.controls) ph = std::max(fs * 7, ImGui::GetContentRegionAvail().y * 0.55f);
@@ -327,10 +354,10 @@ void draw_worst(App& a, const ViewCtx& ctx) {
         plot::HLine(rnd, theme::muted());
         plot::Line(xs.data(), ys.data(), int(xs.size()), theme::highlight(), 2.5f);
         plot::Points(xs.data(), ys.data(), int(xs.size()), theme::highlight(), 2.5f);
-        if (plot::Hovered() && !M.worst.empty()) {
+        if (plot::Hovered() && !worst.empty()) {
             double x = plot::MouseData().x;
-            const auto* best = &M.worst.front();
-            for (const auto& w : M.worst)
+            const auto* best = &worst.front();
+            for (const auto& w : worst)
                 if (std::fabs(w.first - x) < std::fabs(best->first - x)) best = &w;
             ui::Tooltip("step %d: worst pair %.2f°\nlimit: %.2f°\nrandom vectors: %.2f°", best->first, best->second, lim, rnd);
         }
@@ -341,7 +368,7 @@ void draw_worst(App& a, const ViewCtx& ctx) {
     lab::legend(theme::kPurple, "the video's 89°");
     lab::legend(theme::muted(), "random vectors");
     if (ctx.controls) {
-        const std::vector<float>& lh = M.sp.loss_history();
+        const std::vector<float>& lh = snap ? snap->loss : M.sp.loss_history();
         if (!lh.empty()) {
             float lo = 1e30f, hi = 1e-30f;
             for (float v : lh)
@@ -369,6 +396,7 @@ void draw_worst(App& a, const ViewCtx& ctx) {
                       std::asin(l) * 180 / kPi, 90 - std::asin(l) * 180 / kPi, random_angle_std_deg(100));
         lab::note(note);
     }
+    if (snap) return;
     a.offer_export("Loss per step (CSV)", "superposition_loss.csv", "text/csv", [&M]() {
         std::string out = "step,loss\n";
         const auto& lh = M.sp.loss_history();
