@@ -598,6 +598,14 @@
     try { w = new Worker("factlab-worker.js"); } catch (e) { workerFailed(k, e.message); return null; }
     w.onmessage = function (e) {
       if (e.data instanceof ArrayBuffer) {
+        // Each request names the largest reply it expects: a larger one is refused
+        // before it is copied into the heap.
+        var cap = Module._factlab_worker_reply_cap ? Module._factlab_worker_reply_cap(k) : -1;
+        if (!(e.data.byteLength <= cap)) {
+          workerFailed(k, cap < 0 ? "sent a reply no request asked for"
+            : "a reply of " + e.data.byteLength + " bytes, over the " + cap + " its request expects; refused");
+          return;
+        }
         var bytes = new Uint8Array(e.data), p = Module._malloc(bytes.length || 1);
         if (!p) { workerFailed(k, "out of memory for a reply of " + bytes.length + " bytes"); return; }
         Module.HEAPU8.set(bytes, p);      // a null pointer would write over wasm address 0

@@ -749,6 +749,12 @@ TEST_CASE("Superposer::reset allocates first: a failed allocation keeps the prev
     CHECK(sp.config().n == 200);
     CHECK(sp.steps_done() == 2);
     CHECK(RowMatrixXf(sp.vectors()) == before);
+    // The tiles and shares are the old run's too (they are built before the commit).
+    const std::vector<PairTile> old_tiles = superpose_tiles(200, spk::kernel_impl(c.kernel));
+    const std::vector<ShareRange> kept = sp.plan_shares(1);
+    REQUIRE(kept.size() == 1);
+    CHECK(kept[0].tile_end == int(old_tiles.size()));
+    CHECK(kept[0].cells == doctest::Approx(plan_shares(old_tiles, 1)[0].cells));
     CHECK(sp.step());                                           // and it goes on
     CHECK(sp.steps_done() == 3);
 }

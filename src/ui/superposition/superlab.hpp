@@ -55,6 +55,7 @@ struct WorkerStep {
     std::vector<ShareRange> shares;   // plan_shares(K), once per reset
     std::vector<SharePartial> parts;
     std::vector<char> got;
+    spk::LossParams lp;               // what the shares in flight were computed with
     int received = 0;
     double sent_ms = 0;
 };
