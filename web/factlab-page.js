@@ -571,7 +571,7 @@
   }
 
   // ---- [10] Web Workers for long jobs ----------------------------------------
-  // hardwareConcurrency - 1 workers (at least one), started on first use, each
+  // hardwareConcurrency workers (at least one; docs/workers.md says why not one fewer), started on first use, each
   // running the core-only module (factlab-worker.js). Messages are ArrayBuffers
   // (src/core/jobs.hpp), transferred, never shared: no SharedArrayBuffer, so no
   // COOP/COEP headers are needed and cross-origin embeds work. ?workers=N asks
@@ -581,7 +581,7 @@
   var workersAsked = /^[1-8]$/.test(query.get("workers") || "") ? Number(query.get("workers")) : 0;  // tests, benchmarks
   function workerCount() {
     if (workersOff) return 0;
-    return workersAsked || Math.max(1, Math.min(8, (navigator.hardwareConcurrency || 2) - 1));
+    return workersAsked || Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2));
   }
   function workerFailed(k, why) {
     if (workersOff) return;
