@@ -602,7 +602,7 @@
   }
 
   // ---- [10] Web Workers for long jobs ----------------------------------------
-  // hardwareConcurrency - 1 workers (at least one), started on first use, each
+  // hardwareConcurrency workers (at least one; docs/workers.md says why not one fewer), started on first use, each
   // running the core-only module (factlab-worker.js). Messages are ArrayBuffers
   // (src/core/jobs.hpp), transferred, never shared: no SharedArrayBuffer, so no
   // COOP/COEP headers are needed and cross-origin embeds work. ?workers=N asks
@@ -612,7 +612,7 @@
   var workersAsked = /^[1-8]$/.test(query.get("workers") || "") ? Number(query.get("workers")) : 0;  // tests, benchmarks
   function workerCount() {
     if (workersOff) return 0;
-    return workersAsked || Math.max(1, Math.min(8, (navigator.hardwareConcurrency || 2) - 1));
+    return workersAsked || Math.max(1, Math.min(8, navigator.hardwareConcurrency || 2));
   }
   function workerFailed(k, why) {
     if (workersOff) return;
@@ -629,6 +629,14 @@
     try { w = new Worker("factlab-worker.js"); } catch (e) { workerFailed(k, e.message); return null; }
     w.onmessage = function (e) {
       if (e.data instanceof ArrayBuffer) {
+        // Each request names the largest reply it expects: a larger one is refused
+        // before it is copied into the heap.
+        var cap = Module._factlab_worker_reply_cap ? Module._factlab_worker_reply_cap(k) : -1;
+        if (!(e.data.byteLength <= cap)) {
+          workerFailed(k, cap < 0 ? "sent a reply no request asked for"
+            : "a reply of " + e.data.byteLength + " bytes, over the " + cap + " its request expects; refused");
+          return;
+        }
         var bytes = new Uint8Array(e.data), p = Module._malloc(bytes.length || 1);
         if (!p) { workerFailed(k, "out of memory for a reply of " + bytes.length + " bytes"); return; }
         Module.HEAPU8.set(bytes, p);      // a null pointer would write over wasm address 0

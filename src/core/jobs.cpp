@@ -80,6 +80,11 @@ std::string encode_share_reply(uint32_t id, const SharePartial& part) {
     return s;
 }
 
+size_t share_reply_max_bytes(int n, int d) {
+    const size_t partial = sizeof(ReplyHead) + size_t(n > 0 ? n : 0) * size_t(d > 0 ? d : 0) * sizeof(float);
+    return partial > 8 + 500 ? partial : 8 + 500;       // an error: magic, id, at most 500 bytes of text
+}
+
 std::string encode_share_error(uint32_t id, const std::string& message) {
     std::string s;
     put(&s, kMagicError);

@@ -34,6 +34,9 @@ std::string encode_share_request(uint32_t id, const float* V, int n, int d, int 
 bool decode_share_request(const std::string& bytes, ShareRequest* out, std::string* err);
 
 std::string encode_share_reply(uint32_t id, const SharePartial& part);
+// The longest reply a share request of n x d can get (a partial, or an error): the
+// page refuses a longer one before copying it.
+size_t share_reply_max_bytes(int n, int d);
 // A reply that is an error (the worker could not set up): decode gives err.
 std::string encode_share_error(uint32_t id, const std::string& message);
 bool decode_share_reply(const std::string& bytes, uint32_t* id, SharePartial* out, std::string* err);

@@ -37,7 +37,10 @@ void keep_awake();
 // ?workers=0), and for good once one failed (worker_error() says why): the jobs
 // then run sliced on the page thread. Messages are bytes (core/jobs.hpp).
 int worker_count();
-void worker_post(int k, const std::string& bytes);     // the reply comes back through worker_take
+// The reply comes back through worker_take. Each request names the largest reply it
+// expects (bytes); a reply over it is refused before it is copied, and worker k is
+// then treated as failed (worker_error() says why). 0: at most 1 MB.
+void worker_post(int k, const std::string& bytes, size_t reply_cap = 0);
 bool worker_take(int k, std::string* bytes);           // the oldest reply of worker k, if any
 std::string worker_error();
 // Native threads a job may split its steps over: the desktop's --threads N (default

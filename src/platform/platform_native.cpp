@@ -51,7 +51,7 @@ double now_ms() {
 }
 // The desktop splits steps over threads (SuperposeConfig::threads), not workers.
 int worker_count() { return 0; }
-void worker_post(int, const std::string&) {}
+void worker_post(int, const std::string&, size_t) {}
 bool worker_take(int, std::string*) { return false; }
 std::string worker_error() { return ""; }
 static int g_threads = 0;                                     // --threads; 0: every core

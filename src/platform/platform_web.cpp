@@ -125,15 +125,20 @@ bool prefers_reduced_motion() { return (js_prefs() & 2) != 0; }
 double now_ms() { return emscripten_get_now(); }
 
 static std::vector<std::deque<std::string>> g_worker_inbox;
+static std::vector<std::deque<size_t>> g_worker_caps;   // per worker: the largest reply of each request in flight
 static std::string g_worker_error;
+constexpr size_t kDefaultReplyCap = size_t(1) << 20;
 int worker_count() {
     if (!g_worker_error.empty()) return 0;
     static int n = -1;
     if (n < 0) n = std::clamp(js_worker_count(), 0, 16);
     return n;
 }
-void worker_post(int k, const std::string& bytes) {
-    if (k >= 0 && k < worker_count()) js_worker_post(k, bytes.data(), int(bytes.size()));
+void worker_post(int k, const std::string& bytes, size_t reply_cap) {
+    if (k < 0 || k >= worker_count()) return;
+    if (int(g_worker_caps.size()) <= k) g_worker_caps.resize(size_t(k) + 1);
+    g_worker_caps[size_t(k)].push_back(reply_cap > 0 ? reply_cap : kDefaultReplyCap);
+    js_worker_post(k, bytes.data(), int(bytes.size()));
 }
 bool worker_take(int k, std::string* bytes) {
     if (k < 0 || k >= int(g_worker_inbox.size()) || g_worker_inbox[k].empty()) return false;
@@ -253,19 +258,44 @@ extern "C" void factlab_set_visible(int visible) {
 }
 extern "C" int factlab_frames_drawn() { return g_frames_drawn; }
 
-// A worker's reply (bytes the page copied into our heap for the call).
-extern "C" void factlab_worker_reply(int k, const char* data, int len) {
-    if (k < 0 || k >= 16 || len < 0) return;
-    auto& inbox = platform::g_worker_inbox;
-    if (int(inbox.size()) <= k) inbox.resize(size_t(k) + 1);
-    inbox[k].emplace_back(data, size_t(len));
-    wake_loop();
-}
-// A worker could not start or stopped: every job goes back to the page thread.
+// A worker could not start, stopped, or sent a reply nobody asked for: the jobs go
+// back to the page thread (worker_count() is 0 from now on; each job drops its own
+// requests in flight). Only worker k's replies and expectations are dropped here:
+// replies already in other workers' inboxes stay for their jobs to take.
 extern "C" void factlab_worker_failed(int k, const char* why) {
     if (platform::g_worker_error.empty())
         platform::g_worker_error = std::string("worker ") + std::to_string(k) + ": " + (why ? why : "failed");
-    platform::g_worker_inbox.clear();
+    if (k >= 0 && k < int(platform::g_worker_inbox.size())) platform::g_worker_inbox[size_t(k)].clear();
+    if (k >= 0 && k < int(platform::g_worker_caps.size())) platform::g_worker_caps[size_t(k)].clear();
+    wake_loop();
+}
+// The largest reply worker k may send next (-1: none is expected). The page checks it
+// before it copies a reply into this heap.
+extern "C" double factlab_worker_reply_cap(int k) {
+    const auto& caps = platform::g_worker_caps;
+    if (k < 0 || k >= int(caps.size()) || caps[size_t(k)].empty()) return -1;
+    return double(caps[size_t(k)].front());
+}
+// A worker's reply (bytes the page copied into our heap for the call): one per
+// request, in order, each at most the size its request expected.
+extern "C" void factlab_worker_reply(int k, const char* data, int len) {
+    if (k < 0 || k >= 16 || len < 0) return;
+    auto& caps = platform::g_worker_caps;
+    if (k >= int(caps.size()) || caps[size_t(k)].empty()) {
+        factlab_worker_failed(k, "sent a reply no request asked for");
+        return;
+    }
+    const size_t cap = caps[size_t(k)].front();
+    caps[size_t(k)].pop_front();
+    if (size_t(len) > cap) {
+        const std::string why = "a reply of " + std::to_string(len) + " bytes, over the " + std::to_string(cap) +
+                                " its request expects; refused";
+        factlab_worker_failed(k, why.c_str());
+        return;
+    }
+    auto& inbox = platform::g_worker_inbox;
+    if (int(inbox.size()) <= k) inbox.resize(size_t(k) + 1);
+    inbox[k].emplace_back(data, size_t(len));
     wake_loop();
 }
 

@@ -8,6 +8,7 @@
 //     page is idle again (Chromium's CPU from /proc).
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
+import os from "node:os";
 import { once, session, openPage, expectNoErrors, shoot, log } from "./harness.mjs";
 import { measureCpu } from "./cpu.mjs";
 
@@ -86,6 +87,32 @@ describe("Web Workers", () => {
     await page.close();
   });
 
+  it("a reply larger than its request expects is refused; the page thread takes over cleanly", async () => {
+    await setup();
+    const ctx = S.context;
+    const page = await ctx.newPage();
+    // A worker that answers with 4 kB more than a share's partial.
+    await page.addInitScript(() => {
+      const W = window.Worker;
+      window.Worker = class extends W {
+        set onmessage(f) {
+          super.onmessage = (e) => f(e.data instanceof ArrayBuffer ? { data: new ArrayBuffer(e.data.byteLength + 4096) } : e);
+        }
+        get onmessage() { return super.onmessage; }
+      };
+    });
+    const r0 = await openPage(ctx, S.url(`index.html?embed=1&view=superposition&workers=1#${SMALL}`), { label: "big-reply", page });
+    await page.waitForFunction(() => { const r = window.factlab.superposition(); return r.error || (r.step >= r.steps && !r.playing); },
+      null, { timeout: 240000, polling: 500 });
+    const r = await page.evaluate(() => window.factlab.superposition());
+    log(`oversized reply: "${r.worker_error}", then ${r.step} steps on the page thread (workers ${r.workers})`);
+    assert.match(r.worker_error, /over the \d+ its request expects; refused/);
+    assert.equal(r.error, "");
+    assert.equal(r.workers, 0);
+    assert.equal(r.vectors_hash, sliced.vectors_hash, "the fallback did not give the page thread's numbers");
+    await page.close();
+  });
+
   it("the video's run in workers: the page keeps drawing, then idles when paused", async () => {
     await setup();
     const { page, w } = await openPage(S.context, S.url("index.html#view=superposition&sp_n=10000&sp_d=100"), { label: "video-workers" });
@@ -95,8 +122,12 @@ describe("Web Workers", () => {
     const g = await page.evaluate(gaps, 15000);
     const b = await page.evaluate(() => window.factlab.superposition());
     const perStep = (Date.now() - t0) / 1000 / Math.max(1e-9, b.progress - a.progress);
-    log(`video's run in ${b.workers} worker(s): ${g.frames / g.seconds} frames/s, worst frame gap ${g.worst.toFixed(0)} ms, ` +
-        `${perStep.toFixed(2)} s per step (steps ${a.step} -> ${b.step})`);
+    // The issue's bar (measured, not asserted: the machine is shared): at most 0.6 s
+    // per step while the page draws at least 10 frames/s, no frame gap over 250 ms.
+    log(`video's run in ${b.workers} worker(s): ${(g.frames / g.seconds).toFixed(1)} frames/s, ` +
+        `worst frame gap ${g.worst.toFixed(0)} ms, ${perStep.toFixed(2)} s per step (steps ${a.step} -> ${b.step}), ` +
+        `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores ` +
+        `(bar: <= 0.6 s per step, >= 10 frames/s, gaps <= 250 ms)`);
     await shoot(page, "workers-video-run");
     assert.ok(b.workers >= 1, "the run did not use workers");
     assert.ok(b.step > a.step, "the run made no step in 15 s");

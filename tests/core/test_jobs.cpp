@@ -5,6 +5,7 @@
 // malformed bytes are refused with a message.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include "core/jobs.hpp"
 
@@ -30,6 +31,8 @@ static int step_through_wire(Superposer& sp, int K) {
             SharePartial part;
             w.compute(in.lp, in.range, &part);
             std::string rep = jobs::encode_share_reply(in.id, part);
+            // The page's cap on a reply is exactly this size (or an error's 508 bytes).
+            CHECK(jobs::share_reply_max_bytes(in.n, in.d) == std::max<size_t>(rep.size(), 508));
             uint32_t id = 0;
             SharePartial back;
             REQUIRE(jobs::decode_share_reply(rep, &id, &back, &err));

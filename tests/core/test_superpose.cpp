@@ -731,6 +731,50 @@ TEST_CASE("Superposer: threads, slices and workers give the same steps for the s
     }
 }
 
+TEST_CASE("Superposer::apply(sum, lp): a statistics pass between the shares and apply changes nothing") {
+    // The page's worker path runs a statistics pass beside a step; on the exp loss the
+    // pass moves the shift step_params() would give, so apply takes the shares' own.
+    SuperposeConfig c;
+    c.n = 600; c.d = 20; c.steps = 5; c.loss = SuperposeLoss::exp; c.seed = 9; c.threads = 2;
+    Superposer plain, with_stats;
+    std::string err;
+    REQUIRE(plain.reset(c, &err));
+    REQUIRE(with_stats.reset(c, &err));
+    SuperposeShare w;
+    REQUIRE(w.setup(c.n, c.d, c.kernel, &err));
+    const std::vector<ShareRange> plan = plain.plan_shares(2);
+    bool shift_moved = false;
+    for (int s = 0; s < c.steps; ++s) {
+        int r = 0;
+        do {
+            const spk::LossParams lp = plain.step_params();
+            CHECK(with_stats.step_params().shift == lp.shift);
+            const RowMatrixXf V = plain.vectors();
+            REQUIRE(w.set_vectors(V.data(), c.d));
+            SharePartial sum, part;
+            w.compute(lp, plan[0], &sum);
+            w.compute(lp, plan[1], &part);
+            add_partial(&sum, part);
+            with_stats.compute_stats();                          // beside the step
+            shift_moved = shift_moved || with_stats.step_params().shift != lp.shift;
+            r = plain.apply(sum, lp);
+            REQUIRE(with_stats.apply(sum, lp) == r);
+        } while (r == 0);
+        REQUIRE(r == 1);
+        CHECK(RowMatrixXf(plain.vectors()) == RowMatrixXf(with_stats.vectors()));
+        CHECK(plain.loss_history().back() == with_stats.loss_history().back());
+    }
+    CHECK(shift_moved);                                          // so the test could fail
+    // apply while a sliced pass is under way on the vectors is refused with a message.
+    with_stats.request_stats();
+    REQUIRE(with_stats.work(1e-6, 0) == 0);                      // one tile of the pass
+    REQUIRE(with_stats.pass_progress() > 0);
+    SharePartial sum;
+    sum.grad = RowMatrixXf::Zero(c.n, c.d);
+    CHECK(with_stats.apply(sum, with_stats.step_params()) == -1);
+    CHECK(with_stats.error().find("under way") != std::string::npos);
+}
+
 TEST_CASE("Superposer::reset allocates first: a failed allocation keeps the previous run") {
     SuperposeConfig c;
     c.n = 200; c.d = 16; c.steps = 3;
@@ -749,6 +793,12 @@ TEST_CASE("Superposer::reset allocates first: a failed allocation keeps the prev
     CHECK(sp.config().n == 200);
     CHECK(sp.steps_done() == 2);
     CHECK(RowMatrixXf(sp.vectors()) == before);
+    // The tiles and shares are the old run's too (they are built before the commit).
+    const std::vector<PairTile> old_tiles = superpose_tiles(200, spk::kernel_impl(c.kernel));
+    const std::vector<ShareRange> kept = sp.plan_shares(1);
+    REQUIRE(kept.size() == 1);
+    CHECK(kept[0].tile_end == int(old_tiles.size()));
+    CHECK(kept[0].cells == doctest::Approx(plan_shares(old_tiles, 1)[0].cells));
     CHECK(sp.step());                                           // and it goes on
     CHECK(sp.steps_done() == 3);
 }

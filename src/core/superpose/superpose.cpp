@@ -438,6 +438,14 @@ bool Superposer::reset(const SuperposeConfig& cfg, std::string* err) {
     bool ok = V.resize(rows) && V_prev.resize(rows) && m.resize(rows) && v.resize(rows) && VT.resize(cols) &&
               rnorm.resize(size_t(L.np));
     for (ShareBuf& b : share) ok = ok && b.alloc(rows, cols, spk::tile_floats(*L.k));
+    // The pass's tiles and shares too: a failure here must also keep the old run.
+    std::vector<PairTile> tiles;
+    std::vector<ShareRange> ranges;
+    if (ok) {
+        tiles = superpose_tiles(L.n, *L.k);
+        ranges = factlab::plan_shares(tiles, cfg.threads);
+        ok = !tiles.empty() && int(ranges.size()) == cfg.threads;
+    }
     if (!ok || (alloc_fail_hook_ && alloc_fail_hook_())) {
         if (err) *err = "out of memory allocating " + std::to_string(cfg.n) + " x " + std::to_string(cfg.d) +
                         "; the previous run is kept";
@@ -463,8 +471,8 @@ bool Superposer::reset(const SuperposeConfig& cfg, std::string* err) {
     x.VT.swap(VT);
     x.rnorm.swap(rnorm);
     x.share.swap(share);
-    x.tiles = superpose_tiles(x.n, *x.k);
-    x.ranges = factlab::plan_shares(x.tiles, cfg.threads);
+    x.tiles.swap(tiles);
+    x.ranges.swap(ranges);
     x.pd = x.share_data(0);
     // Seeded Gaussian vectors, normalised (like torch.randn(N, d) / norm).
     Rng rng(cfg.seed);
@@ -844,15 +852,20 @@ spk::LossParams Superposer::step_params() const {
     return m_->retried ? m_->lp : loss_params(cfg_, current_t(), m_->max_c2_prev);
 }
 
-int Superposer::apply(const SharePartial& sum) {
+int Superposer::apply(const SharePartial& sum) { return apply(sum, step_params()); }
+
+int Superposer::apply(const SharePartial& sum, const spk::LossParams& lp) {
     Impl& x = *m_;
     if (!error_.empty() || !x.k) return -1;
     if (sum.grad.rows() != x.n || sum.grad.cols() != x.d) {
         error_ = "apply: the summed partial gradient is not (" + std::to_string(x.n) + ", " + std::to_string(x.d) + ")";
         return -1;
     }
-    x.lp = step_params();
-    x.pass = Impl::Pass::none;
+    if (x.pass != Impl::Pass::none) {
+        error_ = "apply: a sliced pass is under way on these vectors";
+        return -1;
+    }
+    x.lp = lp;
     float* g = x.g();
     for (int i = 0; i < x.n; ++i)
         std::memcpy(g + size_t(i) * x.dp, sum.grad.data() + size_t(i) * x.d, size_t(x.d) * sizeof(float));

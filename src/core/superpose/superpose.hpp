@@ -198,6 +198,10 @@ public:
     // Finishes the step from the sum of its K partials (add_partial, in order k = 0..K-1):
     // guards, Adam. 1: a step; 0: redo the shares with the new step_params(); -1: error.
     int apply(const SharePartial& sum);
+    // The same with the loss parameters the shares were computed with (step_params() when
+    // they were sent): a statistics pass that ran meanwhile may have moved the exp loss's
+    // shift, and the step must finish with the shift its partials used.
+    int apply(const SharePartial& sum, const spk::LossParams& lp);
     // The gradient pass of the current vectors as cfg.threads shares, summed, on threads;
     // no step (tests compare it with the reference before Adam).
     bool gradient(SharePartial* out);

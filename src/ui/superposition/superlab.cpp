@@ -127,8 +127,11 @@ static void take_stats(MainRun& M) {
 }
 
 // Worker mode, one call per frame: take the replies; once all K are in (and no
-// statistics pass is under way) sum them in order and apply the step; send the
-// next step's shares when no statistics pass is due. Returns the steps applied.
+// statistics pass is under way on these vectors) sum them in order and apply the
+// step with the loss parameters the shares used; then send the next step's shares
+// at once. A statistics pass due then runs sliced here on the vectors just sent,
+// while the workers compute: the workers never wait for it unless it is still
+// going when their replies are in. Returns the steps applied.
 static int work_workers(MainRun& M, int K, int max_steps, double stats_gap_ms) {
     WorkerStep& W = M.ws;
     if (int(W.shares.size()) != K) {
@@ -154,57 +157,84 @@ static int work_workers(MainRun& M, int K, int max_steps, double stats_gap_ms) {
         SharePartial& sum = W.parts[0];
         for (int k = 1; k < K; ++k) add_partial(&sum, W.parts[k]);     // the fixed order
         W.in_flight = false;
-        int r = M.sp.apply(sum);
+        int r = M.sp.apply(sum, W.lp);
+        W.parts.clear();
         if (r < 0) { M.playing = false; return 0; }
         if (r > 0) steps = 1;                  // 0: the exp loss redoes the step with a new shift
         else max_steps = std::max(max_steps, 1);
-        // Statistics due: they run (sliced, here) before the next step's shares go out.
-        if (r > 0 && platform::now_ms() - M.last_stats_ms >= stats_gap_ms) {
-            M.sp.request_stats();
-            M.stats_pending = true;
-        }
     }
-    if (!W.in_flight && !M.stats_pending && steps < max_steps && !M.sp.done()) {
+    // (A statistics pass under way does not hold the shares back: the vectors change
+    // only in apply, which waits for it.)
+    if (!W.in_flight && steps < max_steps && !M.sp.done()) {
         ++W.id;
-        spk::LossParams lp = M.sp.step_params();
+        W.lp = M.sp.step_params();
         Superposer::ConstRowMap V = M.sp.vectors();     // (N, d)
         W.parts.assign(size_t(K), SharePartial{});
         W.got.assign(size_t(K), 0);
         W.received = 0;
         W.in_flight = true;
         W.sent_ms = platform::now_ms();
+        const size_t reply_cap = jobs::share_reply_max_bytes(int(V.rows()), int(V.cols()));
         for (int k = 0; k < K; ++k)
             platform::worker_post(k, jobs::encode_share_request(W.id, V.data(), int(V.rows()), int(V.cols()),
-                                                                int(V.outerStride()), M.sp.config().kernel, lp, W.shares[k]));
+                                                                int(V.outerStride()), M.sp.config().kernel, W.lp, W.shares[k]),
+                                  reply_cap);
+    }
+    // Statistics due: they run (sliced, on the page thread) on the vectors just sent.
+    if (steps > 0 && !M.stats_pending && platform::now_ms() - M.last_stats_ms >= stats_gap_ms) {
+        M.sp.request_stats();
+        M.stats_pending = true;
     }
     return steps;
 }
 
+// The workers failed (worker_count() went to 0): the step in flight is dropped, the
+// page thread takes over from the vectors of the last step applied, and replies
+// already in (from workers that did not fail) are taken and dropped.
+static void drop_worker_step(MainRun& M) {
+    WorkerStep& W = M.ws;
+    std::string bytes;
+    for (int k = 0; k < int(W.shares.size()); ++k)
+        while (platform::worker_take(k, &bytes)) {}
+    W.in_flight = false;
+    W.parts.clear();
+    W.shares.clear();
+    ++W.id;
+}
+
+constexpr double kStatsCatchUpMs = 120.0;   // a statistics pass the workers wait for: slice per frame
 constexpr double kThreadedStepMaxS = 0.15;   // a blocking threaded step may hold a frame this long
 
 static void work_main(MainRun& M, double budget_ms, bool fast) {
     double t0 = platform::now_ms();
     if (!M.reset_error.empty() || !M.sp.error().empty()) { M.playing = false; return; }
     const int K = platform::worker_count();
-    if (K == 0 && M.ws.in_flight) M.ws.in_flight = false;    // the workers failed: the page thread takes over
+    if (K == 0 && !M.ws.shares.empty()) drop_worker_step(M);   // the workers failed: the page thread takes over
     if (K > 0) fast = false;                                 // the frame budget no longer limits the run
     const int done_steps = M.sp.steps_done();
     // Statistics cost a pass as long as a step: refresh them about every
     // 300 ms, but spend at most a quarter of the time on them ("fast": a tenth).
     const SuperposeStats& s = M.sp.stats();
-    double gap = std::max(300.0, (fast ? 9000.0 : 3000.0) * s.seconds);
-    // Paused or finished: measure the vectors on screen once.
+    // With workers the pass runs beside the step (see work_workers): every 2 s at least,
+    // at most a sixth of the page's time.
+    double gap = K > 0 ? std::max(2000.0, 6000.0 * s.seconds) : std::max(300.0, (fast ? 9000.0 : 3000.0) * s.seconds);
+    // Paused or finished: measure the vectors on screen once. (With workers, a step's
+    // vectors change only once its statistics pass is over: apply waits for it.)
     bool want = done_steps > s.step && (!M.playing || t0 - M.last_stats_ms >= gap);
-    // With workers, between steps only: a step's vectors must not change under it.
-    if (want && !M.stats_pending && !(K > 0 && M.ws.in_flight)) { M.sp.request_stats(); M.stats_pending = true; }
+    if (want && !M.stats_pending) { M.sp.request_stats(); M.stats_pending = true; }
 
     int max_steps = 0;
     if (M.playing) max_steps = 1 << 30;
     else if (M.step_target > done_steps) max_steps = M.step_target - done_steps;
     if (K > 0) {
-        if (M.stats_pending && M.sp.work(budget_ms, 0) < 0) M.playing = false;
+        // Replies in and a statistics pass still under way: the workers wait for it,
+        // so it gets a longer slice (a frame gap stays well under 250 ms).
+        const bool waited_on = M.ws.in_flight && M.ws.received == K;
+        if (M.stats_pending && M.sp.work(waited_on ? std::max(budget_ms, kStatsCatchUpMs) : budget_ms, 0) < 0)
+            M.playing = false;
         take_stats(M);
-        if (M.playing || max_steps > 0) work_workers(M, K, max_steps, gap);
+        if (M.playing || max_steps > 0 || M.ws.in_flight) work_workers(M, K, max_steps, gap);
+        take_stats(M);
         M.workers = K;
     } else if (M.sp.config().threads > 1 && max_steps > 0 && !M.stats_pending && !M.sp.done() &&
                M.sp.pass_progress() == 0 && M.sp.last_step_seconds() < kThreadedStepMaxS) {

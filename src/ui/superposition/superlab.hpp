@@ -47,15 +47,18 @@ struct RateWindow {
 
 // A step of the main run split into shares computed by Web Workers (one
 // share per worker): the page sends the vectors, sums the partials in the
-// order k = 0..K-1 and applies the step (Superposer::apply). Steps and the
-// statistics passes (sliced, on the page thread) take turns, as in the sliced
-// path, so K = 1 gives the sliced path's numbers exactly.
+// order k = 0..K-1 and applies the step (Superposer::apply with the shares' loss
+// parameters). A statistics pass (sliced, on the page thread) runs beside a step
+// on the vectors its shares got; apply waits for it. K = 1 gives the sliced
+// path's numbers exactly (the video loss; the exp loss's shift may differ where a
+// statistics pass came at another step).
 struct WorkerStep {
     bool in_flight = false;
     uint32_t id = 0;                  // replies to older requests are dropped
     std::vector<ShareRange> shares;   // plan_shares(K), once per reset
     std::vector<SharePartial> parts;
     std::vector<char> got;
+    spk::LossParams lp;               // what the shares in flight were computed with
     int received = 0;
     double sent_ms = 0;
 };
