@@ -71,6 +71,8 @@
     predict: function (prompt, options) { return gptCall("factlab_gpt_predict", prompt, options); },
     lens: function (prompt, options) { return gptCall("factlab_gpt_lens", prompt, options); },
     trace: function (prompt, options) { return gptCall("factlab_gpt_trace", prompt, options); },
+    // edit(subject, {relation, object, layer, steps, ft_steps}) = `gpt edit --json` (src/platform/web_gpt_edit.cpp)
+    edit: function (subject, options) { return gptCall("factlab_gpt_edit", subject, options); },
   };
   // ---- end of factlab.gpt ----
 

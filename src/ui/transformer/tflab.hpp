@@ -16,6 +16,8 @@
 //   tf_noise     the trace's noise in units of the embeddings' σ (ROME: 3)
 //   tf_samples   the trace's noise samples (ROME: 10)
 //   tf_seed      the trace's noise seed
+//   tf_edit_subject, tf_edit_relation, tf_edit_object, tf_edit_method (rome | finetune),
+//   tf_edit_layer   the edit view (view_tfedit.cpp): its edit becomes the lab's model
 #pragma once
 #include <cstdint>
 #include <string>
