@@ -207,6 +207,7 @@ bool GptEditJob::start(const GptWeights& w, const GptVocab& vocab, const FactSet
     bool have_cov = false;
     for (const GptKeyCovariance& c : known)
         if (!have_cov && c.layer == r_.layer && c.C.rows() == w.config.n_inner && c.positions > 0) { cov_ = c; have_cov = true; }
+    cov_computed_ = !have_cov;
     const size_t nn = probe_.neighbours.size();
     units_ = 0;
     units_total_ = nn + (have_cov ? 0 : train_.size()) + 1 + size_t(o.v_steps) + 2 * (nn + 1) + size_t(o.ft_steps) + 1;

@@ -102,6 +102,7 @@ public:
     const GptEditResult& result() const { return r_; }
     GptEditResult& result() { return r_; }
     const GptKeyCovariance& covariance() const { return cov_; }
+    bool computed_covariance() const { return cov_computed_; }   // false: C came from `known`
 
 private:
     enum class Phase { before, covariance, key, delta, rome_score, finetune, finetune_score, done };
@@ -109,6 +110,7 @@ private:
     bool score_one(const GptWeights& w, GptEditScores* s, bool* finished, std::string* error);
     Phase phase_ = Phase::done;
     bool failed_ = false;
+    bool cov_computed_ = false;
     GptWeights w_;
     GptVocab vocab_;
     GptEditOptions o_;

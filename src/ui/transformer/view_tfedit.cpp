@@ -176,7 +176,7 @@ bool combo(const char* label, const std::string& cur, const std::vector<std::str
 
 void controls(App& a, const TfModel& m, const Request& q, float width, bool narrow) {
     const FactSet& fs = m.facts;
-    const float w = narrow ? width : std::min(ui::Em(13), (width - ui::Em(12)) / 3);
+    const float w = narrow ? width - ui::Em(6) : std::min(ui::Em(13), (width - ui::Em(12)) / 3);
     std::string v;
     ui::Flow f;
     f.next(w + ui::Em(3.5f));
@@ -218,22 +218,6 @@ void controls(App& a, const TfModel& m, const Request& q, float width, bool narr
     if (ImGui::IsItemHovered()) ui::Tooltip("An edit ROME fails at layer 0 of this model (docs/gpt.md).");
 }
 
-// One method's column: three numbers and what they mean.
-void score_lines(const GptEditScores& s, const GptEditOutcome* o, const std::string& object, bool rome, float update_norm) {
-    const ImU32 ok = theme::positive(), bad = theme::negative();
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(s.efficacy > 0.5f ? ok : bad));
-    ImGui::Text("%s efficacy: p(%s) %.2f", s.efficacy > 0.5f ? "\xE2\x9C\x93" : "\xE2\x9C\x97", object.c_str(), double(s.p_edit));
-    ImGui::PopStyleColor();
-    ImGui::Text("paraphrase: %d of %d (mean p %.2f)", int(s.paraphrase * float(s.n_paraphrase) + 0.5f), s.n_paraphrase,
-                double(s.p_paraphrase));
-    const double drop = std::fabs(s.specificity_drop) < 5e-4f ? 0.0 : double(s.specificity_drop);
-    ImGui::Text("specificity: %.0f%% of %d (drop %.3f)", 100.0 * double(s.specificity), s.n_specificity, drop);
-    if (o) {
-        if (rome) ImGui::TextDisabled("%d Adam steps on \xCE\xB4; |\xCE\x94W_down| %.2f, rank one", o->steps, double(update_norm));
-        else ImGui::TextDisabled("%d Adam steps on all of W_down", o->steps);
-    }
-}
-
 void results(App& a, EditView& V, const Request& q, float width, bool narrow) {
     const GptEditResult& r = V.job.result();
     char line[400];
@@ -250,26 +234,64 @@ void results(App& a, EditView& V, const Request& q, float width, bool narrow) {
         std::snprintf(line, sizeof line, "Layer %d, as chosen (tf_edit_layer).", r.layer);
     }
     ui::Note("%s", line);
-    const bool two = !narrow && width >= ui::Em(30);
-    const char* heads[3] = {"Before (trained)", "ROME", "Fine-tune"};
     const std::string& mth = q.method;
-    auto column = [&](int c) {
-        ImGui::BeginGroup();
-        bool applied = (c == 1 && mth == "rome") || (c == 2 && mth == "finetune") || (c == 0 && mth.empty());
-        ImGui::TextUnformatted(heads[c]);
-        if (applied) { ImGui::SameLine(); ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::AccentText()), "(the lab's model)"); }
-        if (c == 0) score_lines(r.before, nullptr, r.new_object, false, 0);
-        else if (c == 1) score_lines(r.rome.scores, &r.rome, r.new_object, true, r.update_norm);
-        else score_lines(r.finetune.scores, &r.finetune, r.new_object, false, 0);
-        ImGui::EndGroup();
+    const GptEditScores* sc[3] = {&r.before, &r.rome.scores, &r.finetune.scores};
+    const char* heads[3] = {"trained", "ROME", "fine-tune"};
+    auto in_use = [&](int c) { return (c == 0 && mth.empty()) || (c == 1 && mth == "rome") || (c == 2 && mth == "finetune"); };
+    auto cell = [&](int row, int c) {
+        const GptEditScores& s = *sc[c];
+        char b[120];
+        switch (row) {
+        case 0:
+            std::snprintf(b, sizeof b, "%s p %.2f", s.efficacy > 0.5f ? "\xE2\x9C\x93" : "\xE2\x9C\x97", double(s.p_edit));
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.efficacy > 0.5f ? theme::positive() : theme::negative()), "%s", b);
+            return;
+        case 1:
+            std::snprintf(b, sizeof b, "%d of %d, p %.2f", int(s.paraphrase * float(s.n_paraphrase) + 0.5f), s.n_paraphrase, double(s.p_paraphrase));
+            break;
+        case 2: {
+            const double drop = std::fabs(s.specificity_drop) < 5e-4f ? 0.0 : double(s.specificity_drop);
+            std::snprintf(b, sizeof b, "%.0f%%, drop %.3f", 100.0 * double(s.specificity), drop);
+            break;
+        }
+        default:
+            if (c == 0) std::snprintf(b, sizeof b, "-");
+            else std::snprintf(b, sizeof b, "%d on %s", c == 1 ? r.rome.steps : r.finetune.steps, c == 1 ? "\xCE\xB4" : "W_down");
+        }
+        ImGui::TextUnformatted(b);
     };
-    if (two && ImGui::BeginTable("scores", 3, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame)) {
+    const char* rows[4] = {"efficacy", "paraphrase", "specificity", "Adam steps"};
+    if (!narrow && width >= ui::Em(28) && ImGui::BeginTable("scores", 4, ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp)) {
+        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch, 0.8f);
+        for (int c = 0; c < 3; ++c) ImGui::TableSetupColumn(heads[c], ImGuiTableColumnFlags_WidthStretch, 1.0f);
         ImGui::TableNextRow();
-        for (int c = 0; c < 3; ++c) { ImGui::TableNextColumn(); column(c); }
+        ImGui::TableNextColumn();
+        for (int c = 0; c < 3; ++c) {
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(heads[c]);
+            if (in_use(c)) ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::AccentText()), "the lab's model");
+        }
+        for (int row = 0; row < 4; ++row) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("%s", rows[row]);
+            for (int c = 0; c < 3; ++c) { ImGui::TableNextColumn(); cell(row, c); }
+        }
         ImGui::EndTable();
     } else {
-        for (int c = 0; c < 3; ++c) { column(c); ImGui::Spacing(); }
+        for (int c = 0; c < 3; ++c) {
+            ImGui::Text("%s%s", heads[c], in_use(c) ? " (the lab's model)" : "");
+            ImGui::Indent(ui::Em(0.6f));
+            for (int row = 0; row < 4; ++row) {
+                if (c == 0 && row == 3) continue;
+                ImGui::TextDisabled("%s", rows[row]);
+                ImGui::SameLine();
+                cell(row, c);
+            }
+            ImGui::Unindent(ui::Em(0.6f));
+        }
     }
+    ImGui::TextDisabled("ROME's change: one rank-one matrix, |\xCE\x94W_down| = %.2f.", double(r.update_norm));
     if (r.layer == V.base_w.config.n_layer - 1 && r.rome.scores.efficacy < 0.5f)
         ui::Note("At the last layer the subject's position reaches the answer through no later attention, so "
                  "no v* there can change the answer: ROME needs an earlier layer.");
@@ -353,7 +375,7 @@ void draw_edit(App& a, const ViewCtx& ctx) {
     } else if (q.ok && V.ready && V.key == edit_key(V, q)) {
         results(a, V, q, width, narrow);
         ui::Note("Both edits took %.0f ms of work over %d frames (%.1f s on the clock)%s.", V.work_ms, V.frames,
-                 V.wall_ms / 1000.0, V.covariances.size() > 1 || V.frames < 3 ? "" : ", the key covariance C included");
+                 V.wall_ms / 1000.0, V.job.computed_covariance() ? ", the key covariance C included" : "; C was kept from an earlier edit");
         if (q.method.empty()) ui::Note("Not applied: the lab has the trained model. Press Edit with ROME or with the fine-tune.");
     } else if (q.ok) {
         ui::Note("No edit yet: the lab has the trained model. Press Edit with ROME (both edits are computed, then compared).");
