@@ -172,6 +172,12 @@ describe("transformer lab: the edit view (tf-edit)", () => {
       await expectNotBlank(page, "tf-edit-phone");
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth > innerWidth);
       assert.equal(overflow, false, "the page scrolls sideways at phone width");
+      // The view itself at that width (in the full page it sits below the lab's other panels).
+      await openPage(S.context, S.url(`index.html?embed=1&view=tf-edit#${hashOf({ ...EDIT, tf_edit_method: "rome" })}`), { page });
+      await waitAnswer(page, "baseball");
+      await frames(page, 5);
+      await expectNotBlank(page, "tf-edit-phone-view");
+      assert.equal(await page.evaluate(() => document.documentElement.scrollWidth > innerWidth), false, "the view scrolls sideways at phone width");
       expectNoErrors(w, "tf-edit at phone width");
     } finally { await page.close(); }
   });

@@ -228,8 +228,10 @@ void results(App& a, EditView& V, const Request& q, float width, bool narrow) {
             std::snprintf(b, sizeof b, "%s%.2f at layer %zu", l ? ", " : "", double(r.layer_effects[l]), l);
             eff += b;
         }
-        std::snprintf(line, sizeof line, "Layer %d, picked by the causal trace: restoring the MLP at \"%s\"'s last word gives p %s.",
-                      r.layer, r.subject.c_str(), eff.c_str());
+        const std::vector<std::string> words = gpt_split_words(r.subject);
+        std::snprintf(line, sizeof line, "Layer %d, picked by the causal trace: restoring the MLP output at \"%s\" (the "
+                      "subject's last word) in a noised run gives p(%s) %s.", r.layer, words.empty() ? "" : words.back().c_str(),
+                      r.old_object.c_str(), eff.c_str());
     } else {
         std::snprintf(line, sizeof line, "Layer %d, as chosen (tf_edit_layer).", r.layer);
     }
@@ -302,11 +304,11 @@ void results(App& a, EditView& V, const Request& q, float width, bool narrow) {
     std::string edit_prompt = gpt_templates(r.relation)[0].text;
     const size_t at = edit_prompt.find("{subject}");
     if (at != std::string::npos) edit_prompt.replace(at, 9, r.subject);
-    ui::Note("Efficacy: the greedy answer to \"%s\" is %s. Paraphrase: the relation's other %d phrasings (the "
-             "held-out one included) say it too. Specificity: of %d prompts about other subjects (%s's near misses, "
+    ui::Note("Efficacy: is the greedy answer to \"%s\" now %s, and p(%s). Paraphrase: do the relation's other %d "
+             "phrasings (the held-out one included) say it too. Specificity: of %d prompts about other subjects (%s's near misses, "
              "every phrasing), the share that answer as before; the drop: mean p(their own object) before minus after. "
              "After CounterFact (Meng et al. 2022), scoped to this model's greedy answers.",
-             edit_prompt.c_str(), r.new_object.c_str(), r.rome.scores.n_paraphrase, r.rome.scores.n_specificity,
+             edit_prompt.c_str(), r.new_object.c_str(), r.new_object.c_str(), r.rome.scores.n_paraphrase, r.rome.scores.n_specificity,
              r.subject.c_str());
     (void)a;
 }
