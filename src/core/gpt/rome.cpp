@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <Eigen/Dense>
+#include "core/gpt/kernels.hpp"
 #include "core/gpt/lens.hpp"
 #include "core/gpt/neurons.hpp"
 #include "core/gpt/trace.hpp"
@@ -105,6 +106,38 @@ void adam_step(float* x, const float* g, int n, float lr, std::vector<float>* m,
         vi = b2 * vi + (1.f - b2) * g[i] * g[i];
         x[i] -= lr * (mi / c1) / (std::sqrt(vi / c2) + eps);
     }
+}
+
+// x = C^-1 b for a symmetric positive definite C (F, F), by Cholesky in double (plain loops:
+// no Eigen double kernels in the page's wasm). False when C is not positive definite.
+bool solve_spd(const Eigen::MatrixXd& C, const Eigen::VectorXd& b, std::vector<double>* x) {
+    const int n = int(C.rows());
+    std::vector<double> L(size_t(n) * size_t(n), 0.0);                                      // lower, row-major
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j <= i; ++j) {
+            double s = C(i, j);
+            for (int k = 0; k < j; ++k) s -= L[size_t(i) * n + k] * L[size_t(j) * n + k];
+            if (i == j) {
+                if (!(s > 0.0)) return false;
+                L[size_t(i) * n + i] = std::sqrt(s);
+            } else {
+                L[size_t(i) * n + j] = s / L[size_t(j) * n + j];
+            }
+        }
+    std::vector<double> y(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {                                                           // L y = b
+        double s = b[i];
+        for (int k = 0; k < i; ++k) s -= L[size_t(i) * n + k] * y[size_t(k)];
+        y[size_t(i)] = s / L[size_t(i) * n + i];
+    }
+    x->assign(size_t(n), 0.0);
+    for (int i = n - 1; i >= 0; --i) {                                                      // L^T x = y
+        double s = y[size_t(i)];
+        for (int k = i + 1; k < n; ++k) s -= L[size_t(k) * n + i] * (*x)[size_t(k)];
+        (*x)[size_t(i)] = s / L[size_t(i) * n + i];
+    }
+    for (double v : *x) if (!std::isfinite(v)) return false;
+    return true;
 }
 
 }  // namespace
@@ -288,7 +321,7 @@ bool GptEditJob::step(std::string* error) {
             gpt_edit_score_neighbours(probe_, probe_.neighbours_before, probe_.neighbours_p_before, &r_.before);
             index_ = 0;
             phase_ = cov_.positions > 0 ? Phase::key : Phase::covariance;
-            if (phase_ == Phase::covariance) { cov_.layer = l; cov_.C = Eigen::MatrixXd::Zero(F, F); }
+            if (phase_ == Phase::covariance) { cov_.layer = l; cov_.C.setZero(F, F); }
         }
         return true;
     }
@@ -298,17 +331,22 @@ bool GptEditJob::step(std::string* error) {
             gpt_training_row(train_[index_++], &in, &tg);
             if (int(in.size()) > w_.config.n_positions) continue;
             if (!gpt_forward(w_, in.data(), int(in.size()), &none, &cache, error)) return bad();
-            const Eigen::MatrixXd K = cache.layers[size_t(l)].mlp_post.cast<double>();   // (T, F)
-            cov_.C.selfadjointView<Eigen::Lower>().rankUpdate(K.transpose());              // the lower half
-
+            // K^T K of this row in float by the model's kernel (the same bits in wasm), added in double.
+            const GptMatrix& K = cache.layers[size_t(l)].mlp_post;                          // (T, F)
+            std::vector<float> kk(size_t(F) * size_t(F));                                   // (F, F)
+            gptk::gemm(F, F, int(K.rows()), K.data(), 1, F, K.data(), F, kk.data(), F, false);
+            for (int i = 0; i < F; ++i)
+                for (int j = 0; j <= i; ++j) cov_.C(i, j) += double(kk[size_t(i) * size_t(F) + size_t(j)]);
             cov_.positions += K.rows();
             break;
         }
         if (index_ >= train_.size()) {
             if (cov_.positions == 0) { fail(error, "no training prompt fits the model's context"); return bad(); }
-            cov_.C = cov_.C.selfadjointView<Eigen::Lower>();
-            cov_.C /= double(cov_.positions);
-            cov_.C.diagonal().array() += 1e-3 * cov_.C.trace() / double(F) + 1e-12;
+            double tr = 0.0;
+            for (int i = 0; i < F; ++i) tr += cov_.C(i, i);
+            const double n = double(cov_.positions), ridge = 1e-3 * tr / n / double(F) + 1e-12;
+            for (int i = 0; i < F; ++i)
+                for (int j = 0; j <= i; ++j) cov_.C(j, i) = cov_.C(i, j) = cov_.C(i, j) / n + (i == j ? ridge : 0.0);
             index_ = 0;
             phase_ = Phase::key;
         }
@@ -356,18 +394,28 @@ bool GptEditJob::step(std::string* error) {
         r_.delta_norm = delta_.norm();
         r_.v_loss = float(nll);
         // The rank-one update, in (in, out) layout: c_proj.weight (F, d) += u Lambda^T.
-        const Eigen::VectorXd vstar = (mlp_out0_ + delta_).cast<double>().transpose();   // (d)
         const GptConv1D& proj = w_.h[size_t(l)].mlp.c_proj;
-        const Eigen::VectorXd u = cov_.C.ldlt().solve(kstar_);                             // C^-1 k*  (F)
+        std::vector<double> u;                                                              // C^-1 k*  (F)
+        if (!solve_spd(cov_.C, kstar_, &u)) { fail(error, "the key covariance is singular at this layer"); return bad(); }
         const Eigen::VectorXd& kk = o_.edit_key ? kedit_ : kstar_;
-        const double denom = u.dot(kk);
-        if (!(std::fabs(denom) > 1e-12) || !u.allFinite()) { fail(error, "the key covariance is singular at this layer"); return bad(); }
-        const Eigen::VectorXd cur = (kk.transpose() * proj.weight.cast<double>()).transpose() + proj.bias.cast<double>().transpose();
-        const Eigen::VectorXd lambda = (vstar - cur) / denom;                               // (d)
+        double denom = 0.0;
+        for (int i = 0; i < F; ++i) denom += u[size_t(i)] * kk[i];
+        if (!(std::fabs(denom) > 1e-12) || !std::isfinite(denom)) { fail(error, "the key covariance is singular at this layer"); return bad(); }
+        std::vector<double> lambda(static_cast<size_t>(d));                                            // (v* - (W k + b)) / denom  (d)
+        for (int j = 0; j < d; ++j) {
+            double cur = double(proj.bias[j]);
+            for (int i = 0; i < F; ++i) cur += kk[i] * double(proj.weight(i, j));
+            lambda[size_t(j)] = (double(mlp_out0_[j]) + double(delta_[j]) - cur) / denom;
+        }
         r_.rome.weights = w_;
-        const Eigen::MatrixXd upd = u * lambda.transpose();                                 // (F, d)
-        r_.rome.weights.h[size_t(l)].mlp.c_proj.weight += upd.cast<float>();
-        r_.update_norm = float(upd.norm());
+        GptMatrix& W = r_.rome.weights.h[size_t(l)].mlp.c_proj.weight;                      // (F, d) += u lambda^T
+        double un = 0.0, ln = 0.0;
+        for (int i = 0; i < F; ++i) {
+            un += u[size_t(i)] * u[size_t(i)];
+            for (int j = 0; j < d; ++j) W(i, j) += float(u[size_t(i)] * lambda[size_t(j)]);
+        }
+        for (int j = 0; j < d; ++j) ln += lambda[size_t(j)] * lambda[size_t(j)];
+        r_.update_norm = float(std::sqrt(un) * std::sqrt(ln));
         if (!r_.rome.weights.finite(error)) return bad();
         GptMatrix gg;
         double loss = 0.0;

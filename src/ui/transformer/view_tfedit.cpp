@@ -293,7 +293,7 @@ void results(App& a, EditView& V, const Request& q, float width, bool narrow) {
             ImGui::Unindent(ui::Em(0.6f));
         }
     }
-    ImGui::TextDisabled("ROME's change: one rank-one matrix, |\xCE\x94W_down| = %.2f.", double(r.update_norm));
+    ui::Note("ROME's change: one rank-one matrix, |\xCE\x94W_down| = %.2f.", double(r.update_norm));
     if (r.layer == V.base_w.config.n_layer - 1 && r.rome.scores.efficacy < 0.5f)
         ui::Note("At the last layer the subject's position reaches the answer through no later attention, so "
                  "no v* there can change the answer: ROME needs an earlier layer.");
