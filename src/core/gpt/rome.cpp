@@ -55,12 +55,17 @@ GptMatrix block_back(const GptWeights& w, const GptCache& c, int j, const GptMat
     const float eps = w.config.layer_norm_epsilon;
     const int T = int(g.rows()), d = w.config.n_embd, H = w.config.n_head, dh = d / H;
     // MLP: resid_post = resid_mid + c_proj(gelu(c_fc(ln_2(resid_mid))))
-    GptMatrix g_post = g * b.mlp.c_proj.weight.transpose();                        // (T, F)
+    const int F = w.config.n_inner;
+    GptMatrix g_post(T, F);                                                        // (T, F) = g W_down
+    gptk::gemm_abt(T, F, d, g.data(), d, b.mlp.c_proj.weight.data(), d, g_post.data(), F);
     for (int r = 0; r < T; ++r)
         for (int n = 0; n < g_post.cols(); ++n) g_post(r, n) *= float(gelu_grad(lc.mlp_pre(r, n)));
-    GptMatrix g_mid = g + layernorm_back(lc.resid_mid, b.ln_2, eps, g_post * b.mlp.c_fc.weight.transpose());
+    GptMatrix g_ln2(T, d);                                                         // (T, d)
+    gptk::gemm_abt(T, d, F, g_post.data(), F, b.mlp.c_fc.weight.data(), F, g_ln2.data(), d);
+    GptMatrix g_mid = g + layernorm_back(lc.resid_mid, b.ln_2, eps, g_ln2);
     // Attention: resid_mid = resid_pre + c_proj(attn(c_attn(ln_1(resid_pre))))
-    GptMatrix g_z = g_mid * b.attn.c_proj.weight.transpose();                      // (T, d)
+    GptMatrix g_z(T, d);                                                           // (T, d)
+    gptk::gemm_abt(T, d, d, g_mid.data(), d, b.attn.c_proj.weight.data(), d, g_z.data(), d);
     GptMatrix g_qkv = GptMatrix::Zero(T, 3 * d);                                   // (T, 3d)
     const float scale = 1.f / std::sqrt(float(dh));
     std::vector<double> gp;
@@ -87,7 +92,9 @@ GptMatrix block_back(const GptWeights& w, const GptCache& c, int j, const GptMat
             }
         }
     }
-    return g_mid + layernorm_back(lc.resid_pre, b.ln_1, eps, g_qkv * b.attn.c_attn.weight.transpose());
+    GptMatrix g_ln1(T, d);                                                         // (T, d)
+    gptk::gemm_abt(T, d, 3 * d, g_qkv.data(), 3 * d, b.attn.c_attn.weight.data(), 3 * d, g_ln1.data(), d);
+    return g_mid + layernorm_back(lc.resid_pre, b.ln_1, eps, g_ln1);
 }
 
 // PyTorch's Adam on n floats; beta^t as running products (no libm pow: the same bits in wasm).
@@ -164,8 +171,10 @@ bool gpt_resid_grad(const GptWeights& w, const std::vector<int>& tokens, const s
         dlogits.row(i) = p.transpose();
         dlogits(i, targets[size_t(i)]) -= 1.f;
     }
-    GptMatrix g = layernorm_back(cache->layers[size_t(L - 1)].resid_post, w.ln_f, w.config.layer_norm_epsilon,
-                                 dlogits * w.wte);                                  // (T, d)
+    const int d = w.config.n_embd;
+    GptMatrix dx(T, d);                                                            // (T, d) = dlogits wte
+    gptk::gemm(T, d, V, dlogits.data(), V, 1, w.wte.data(), d, dx.data(), d, false);
+    GptMatrix g = layernorm_back(cache->layers[size_t(L - 1)].resid_post, w.ln_f, w.config.layer_norm_epsilon, dx);
     for (int j = L - 1; j > layer; --j) g = block_back(w, *cache, j, g);
     *loss = nll;
     *grad = std::move(g);
@@ -443,7 +452,9 @@ bool GptEditJob::step(std::string* error) {
         if (!gpt_resid_grad(r_.finetune.weights, in_, tg_, l, nullptr, &nll, &g, &cache, error)) return bad();
         if (nll >= o_.v_stop && steps_ < o_.ft_steps) {
             GptMatrix& W = r_.finetune.weights.h[size_t(l)].mlp.c_proj.weight;              // (F, d)
-            const GptMatrix dW = cache.layers[size_t(l)].mlp_post.transpose() * g;          // (F, d)
+            const GptMatrix& K = cache.layers[size_t(l)].mlp_post;                          // (T, F)
+            GptMatrix dW(F, d);                                                              // (F, d) = K^T g
+            gptk::gemm(F, d, int(K.rows()), K.data(), 1, F, g.data(), d, dW.data(), d, false);
             adam_step(W.data(), dW.data(), int(W.size()), o_.ft_lr, &am_, &av_, &adam_t_, &b1t_, &b2t_);
             ++steps_;
             return true;
