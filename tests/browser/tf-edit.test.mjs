@@ -3,7 +3,7 @@
 // answers factlab:set, fits a phone; the edit changes the lab's answer (the prompt box and
 // factlab.gpt.predict read the same model) and reset (the button's state: no tf_edit_method)
 // restores the trained model's answer exactly; bad requests get a message and leave the
-// model as it was; factlab.gpt.edit gives the CLI's JSON (`factlab-cli gpt edit --json`).
+// model as it was; factlab.gpt.edit gives the CLI's JSON (`factlab-cli gpt edit --json`) exactly.
 // Prints how long an edit takes in the page, sliced and whole (measured, never asserted).
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
@@ -153,6 +153,8 @@ describe("transformer lab: the edit view (tf-edit)", () => {
       const worst = { d: 0 };
       close(inPage.r, native, "edit", 1e-3, worst);
       log(`TF-EDIT wasm vs native JSON: largest absolute difference ${worst.d.toExponential(2)}`);
+      // ROME's backward and C run through the model's own kernels: the same bits in wasm.
+      assert.deepEqual(inPage.r, native, "factlab.gpt.edit differs from the CLI's JSON");
       const err = await page.evaluate(() => { try { window.factlab.gpt.edit("Michael Jordon", { relation: "sport", object: "golf" }); return null; } catch (e) { return e.message; } });
       assert.match(String(err), /unknown subject "Michael Jordon"/);
       const missing = await page.evaluate(() => { try { window.factlab.gpt.edit("Michael Jordan", {}); return null; } catch (e) { return e.message; } });
