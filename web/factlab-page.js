@@ -72,6 +72,8 @@
     lens: function (prompt, options) { return gptCall("factlab_gpt_lens", prompt, options); },
     trace: function (prompt, options) { return gptCall("factlab_gpt_trace", prompt, options); },
     gate: function (prompt, options) { return gptCall("factlab_gpt_gate", prompt, options); },
+    // edit(subject, {relation, object, layer, steps, ft_steps}) = `gpt edit --json` (src/platform/web_gpt_edit.cpp)
+    edit: function (subject, options) { return gptCall("factlab_gpt_edit", subject, options); },
   };
   // ---- end of factlab.gpt ----
 

@@ -11,7 +11,8 @@
 //   gpt knockout --prompt P [--subject S] [--window W]
 //   gpt neurons  --subject S --relation R [--template T] [--top K]
 //   gpt gate     --prompt P [--subject S] [--top K]
-//   gpt edit     --subject S --relation R --object O [--layer L] [--edit-key] --out DIR2
+//   gpt edit     --subject S --relation R --object O [--layer L] [--steps N] [--ft-steps N] [--edit-key]
+//                [--out DIR2]   (no --layer: the layer the causal trace picks)
 //   gpt export   --out DIR [--dtype f32|f16]
 // The facts (templates, near misses, ROME's keys) are --facts FILE, else the model folder's
 // facts.csv, else the built-in athletes.
@@ -323,42 +324,50 @@ int cmd_gate(const Args& a) {
 int cmd_edit(const Args& a) {
     Ctx c;
     bool bad = false;
-    long long layer;
-    if (!load(a, &c) || !int_flag(a, "--layer", 0, 0, c.m->weights.config.n_layer - 1, &layer)) return 2;
+    long long layer, steps, ft_steps;
+    if (!load(a, &c) || !int_flag(a, "--layer", -1, -1, c.m->weights.config.n_layer - 1, &layer) ||
+        !int_flag(a, "--steps", 200, 1, 100000, &steps) || !int_flag(a, "--ft-steps", steps, 0, 100000, &ft_steps))
+        return 2;
     const std::string s = flag_value(a, "--subject", "", &bad), r = flag_value(a, "--relation", "", &bad),
                       o = flag_value(a, "--object", "", &bad), out = flag_value(a, "--out", "", &bad);
     if (bad) return 2;
     if (s.empty() || r.empty() || o.empty()) return fail("--subject S --relation R --object O are needed");
-    if (out.empty()) return fail("--out DIR2 is needed (the edited model's folder)");
     GptEditOptions opt;
     opt.layer = int(layer);
+    opt.v_steps = int(steps);
+    opt.ft_steps = int(ft_steps);
     opt.edit_key = has_flag(a, "--edit-key");
     GptEditResult res;
     std::string err;
     if (!gpt_rome_edit(c.m->weights, c.m->vocab, c.facts, s, r, o, opt, &res, &err)) return fail(err);
-    GptModel edited;
-    edited.weights = res.rome.weights;
-    edited.vocab = c.m->vocab;
-    std::vector<Fact> facts = c.facts.facts;
-    bool found = false;
-    for (Fact& f : facts) if (f.subject == s && f.relation == r) { f.object = o; found = true; }
-    if (!found) facts.push_back({s, r, o});
-    edited.facts = make_fact_set(std::move(facts));
-    edited.has_facts = true;
-    if (!gpt_save_checkpoint(out, edited, &err)) return fail(err);
+    if (!out.empty()) {
+        GptModel edited;
+        edited.weights = res.rome.weights;
+        edited.vocab = c.m->vocab;
+        std::vector<Fact> facts = c.facts.facts;
+        bool found = false;
+        for (Fact& f : facts) if (f.subject == s && f.relation == r) { f.object = o; found = true; }
+        if (!found) facts.push_back({s, r, o});
+        edited.facts = make_fact_set(std::move(facts));
+        edited.has_facts = true;
+        if (!gpt_save_checkpoint(out, edited, &err)) return fail(err);
+    }
     if (c.json) { print(gpt_edit_json(res)); return 0; }
     auto line = [](const char* name, const GptEditScores& x) {
-        std::printf("  %-10s efficacy %.2f  paraphrase %.2f (%d)  specificity %.2f (%d)  p(new) %.4f\n", name, x.efficacy,
-                    x.paraphrase, x.n_paraphrase, x.specificity, x.n_specificity, x.p_new);
+        std::printf("  %-10s efficacy %.2f (p %.4f)  paraphrase %.2f (%d, mean p %.4f)  specificity %.2f (%d, drop %.4f)\n",
+                    name, x.efficacy, x.p_edit, x.paraphrase, x.n_paraphrase, x.p_paraphrase, x.specificity,
+                    x.n_specificity, x.specificity_drop);
     };
-    std::printf("%s, %s: %s -> %s at layer %d\n", s.c_str(), r.c_str(), res.old_object.empty() ? "?" : res.old_object.c_str(),
-                o.c_str(), res.layer);
+    std::printf("%s, %s: %s -> %s at layer %d%s\n", s.c_str(), r.c_str(), res.old_object.empty() ? "?" : res.old_object.c_str(),
+                o.c_str(), res.layer, res.layer_by_trace ? " (picked by the causal trace)" : "");
     line("before", res.before);
     line("ROME", res.rome.scores);
     line("fine-tune", res.finetune.scores);
     std::printf("  v*: NLL of the new object %.3f with v* patched in (|delta| %.3f, %d steps); after the rank-one write %.3f\n",
                 res.v_loss, res.delta_norm, res.rome.steps, res.rome.loss);
-    std::printf("the ROME-edited model: %s\n", out.c_str());
+    std::printf("  fine-tune: %d Adam step%s on layer %d's W_down, NLL %.3f\n", res.finetune.steps,
+                res.finetune.steps == 1 ? "" : "s", res.layer, res.finetune.loss);
+    if (!out.empty()) std::printf("the ROME-edited model: %s\n", out.c_str());
     return 0;
 }
 

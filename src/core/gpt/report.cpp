@@ -43,7 +43,9 @@ json floats(const std::vector<float>& x) {
 
 json scores(const GptEditScores& s) {
     return {{"efficacy", double(s.efficacy)}, {"paraphrase", double(s.paraphrase)}, {"specificity", double(s.specificity)},
-            {"n_paraphrase", s.n_paraphrase}, {"n_specificity", s.n_specificity}, {"p_new", double(s.p_new)}};
+            {"n_paraphrase", s.n_paraphrase}, {"n_specificity", s.n_specificity}, {"p_new", double(s.p_new)},
+            {"p_edit", double(s.p_edit)}, {"p_paraphrase", double(s.p_paraphrase)},
+            {"specificity_drop", double(s.specificity_drop)}, {"changed", s.changed}};
 }
 
 }  // namespace
@@ -121,7 +123,8 @@ std::string gpt_edit_json(const GptEditResult& r) {
     ft["steps"] = r.finetune.steps;
     ft["loss"] = double(r.finetune.loss);
     return dump(json{{"subject", r.subject}, {"relation", r.relation}, {"old_object", r.old_object},
-                     {"new_object", r.new_object}, {"layer", r.layer}, {"before", scores(r.before)}, {"rome", rome},
+                     {"new_object", r.new_object}, {"layer", r.layer}, {"layer_by_trace", r.layer_by_trace},
+                     {"layer_effects", floats(r.layer_effects)}, {"before", scores(r.before)}, {"rome", rome},
                      {"finetune", ft}, {"delta_norm", double(r.delta_norm)}, {"v_loss", double(r.v_loss)}, {"update_norm", double(r.update_norm)},
                      {"paraphrase_prompts", r.paraphrase_prompts}, {"specificity_prompts", r.specificity_prompts}});
 }

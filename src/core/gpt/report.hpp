@@ -32,8 +32,9 @@ std::string gpt_knockout_json(const GptVocab& v, const GptKnockoutResult& k);
 //  "shares"}], "layers": [{"best": [{"neuron", "subject", "near_max", "near_mean", "margin"}],
 //  "best_near": [...], "ablation": [...], "flip"}]}
 std::string gpt_neurons_json(const GptVocab& v, const GptNeuronReport& r);
-// {"subject", "relation", "old_object", "new_object", "layer", "before", "rome", "finetune"
-//  (each {"efficacy", "paraphrase", "specificity", "n_paraphrase", "n_specificity", "p_new"}
+// {"subject", "relation", "old_object", "new_object", "layer", "layer_by_trace", "layer_effects",
+//  "before", "rome", "finetune" (each {"efficacy", "paraphrase", "specificity", "n_paraphrase",
+//  "n_specificity", "p_new", "p_edit", "p_paraphrase", "specificity_drop", "changed"}
 //  + "steps", "loss"), "delta_norm", "v_loss", "update_norm", "paraphrase_prompts", "specificity_prompts"}
 std::string gpt_edit_json(const GptEditResult& r);
 

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <Eigen/Dense>
+#include "core/gpt/kernels.hpp"
 #include "core/gpt/lens.hpp"
 #include "core/gpt/neurons.hpp"
+#include "core/gpt/trace.hpp"
 
 namespace factlab {
 
@@ -53,12 +55,17 @@ GptMatrix block_back(const GptWeights& w, const GptCache& c, int j, const GptMat
     const float eps = w.config.layer_norm_epsilon;
     const int T = int(g.rows()), d = w.config.n_embd, H = w.config.n_head, dh = d / H;
     // MLP: resid_post = resid_mid + c_proj(gelu(c_fc(ln_2(resid_mid))))
-    GptMatrix g_post = g * b.mlp.c_proj.weight.transpose();                        // (T, F)
+    const int F = w.config.n_inner;
+    GptMatrix g_post(T, F);                                                        // (T, F) = g W_down
+    gptk::gemm_abt(T, F, d, g.data(), d, b.mlp.c_proj.weight.data(), d, g_post.data(), F);
     for (int r = 0; r < T; ++r)
         for (int n = 0; n < g_post.cols(); ++n) g_post(r, n) *= float(gelu_grad(lc.mlp_pre(r, n)));
-    GptMatrix g_mid = g + layernorm_back(lc.resid_mid, b.ln_2, eps, g_post * b.mlp.c_fc.weight.transpose());
+    GptMatrix g_ln2(T, d);                                                         // (T, d)
+    gptk::gemm_abt(T, d, F, g_post.data(), F, b.mlp.c_fc.weight.data(), F, g_ln2.data(), d);
+    GptMatrix g_mid = g + layernorm_back(lc.resid_mid, b.ln_2, eps, g_ln2);
     // Attention: resid_mid = resid_pre + c_proj(attn(c_attn(ln_1(resid_pre))))
-    GptMatrix g_z = g_mid * b.attn.c_proj.weight.transpose();                      // (T, d)
+    GptMatrix g_z(T, d);                                                           // (T, d)
+    gptk::gemm_abt(T, d, d, g_mid.data(), d, b.attn.c_proj.weight.data(), d, g_z.data(), d);
     GptMatrix g_qkv = GptMatrix::Zero(T, 3 * d);                                   // (T, 3d)
     const float scale = 1.f / std::sqrt(float(dh));
     std::vector<double> gp;
@@ -85,66 +92,60 @@ GptMatrix block_back(const GptWeights& w, const GptCache& c, int j, const GptMat
             }
         }
     }
-    return g_mid + layernorm_back(lc.resid_pre, b.ln_1, eps, g_qkv * b.attn.c_attn.weight.transpose());
+    GptMatrix g_ln1(T, d);                                                         // (T, d)
+    gptk::gemm_abt(T, d, 3 * d, g_qkv.data(), 3 * d, b.attn.c_attn.weight.data(), 3 * d, g_ln1.data(), d);
+    return g_mid + layernorm_back(lc.resid_pre, b.ln_1, eps, g_ln1);
 }
 
-// The greedy continuation of every prompt.
-bool continuations(const GptWeights& w, const std::vector<GptPrompt>& ps, int end_id, std::vector<std::vector<int>>* out,
-                   std::string* error) {
-    out->clear();
-    for (const GptPrompt& p : ps) {
-        std::vector<int> g;
-        if (!gpt_generate(w, p.tokens, end_id, int(p.answer.size()) + 1, &g, error)) return false;
-        out->push_back(std::move(g));
+// PyTorch's Adam on n floats; beta^t as running products (no libm pow: the same bits in wasm).
+void adam_step(float* x, const float* g, int n, float lr, std::vector<float>* m, std::vector<float>* v, int* t,
+               double* b1t, double* b2t) {
+    if (int(m->size()) != n) { m->assign(size_t(n), 0.f); v->assign(size_t(n), 0.f); *t = 0; *b1t = *b2t = 1.0; }
+    ++*t;
+    const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
+    *b1t *= double(b1);
+    *b2t *= double(b2);
+    const float c1 = float(1.0 - *b1t), c2 = float(1.0 - *b2t);
+    for (int i = 0; i < n; ++i) {
+        float& mi = (*m)[size_t(i)];
+        float& vi = (*v)[size_t(i)];
+        mi = b1 * mi + (1.f - b1) * g[i];
+        vi = b2 * vi + (1.f - b2) * g[i] * g[i];
+        x[i] -= lr * (mi / c1) / (std::sqrt(vi / c2) + eps);
     }
-    return true;
 }
 
-struct Probe {                                     // the prompts an edit is scored on
-    GptPrompt edit;                                // template 0, answer = the new object
-    std::vector<GptPrompt> paraphrase;             // templates 1.., answer = the new object
-    std::vector<GptPrompt> neighbours;             // other subjects, same relation
-    std::vector<std::vector<int>> neighbours_before;
-};
-
-bool score(const GptWeights& w, const GptVocab& v, const Probe& pr, GptEditScores* s, std::string* error) {
-    bool k = false;
-    if (!gpt_knows(w, pr.edit, v.end_id, &k, nullptr, error)) return false;
-    s->efficacy = k ? 1.f : 0.f;
-    int ok = 0;
-    for (const GptPrompt& p : pr.paraphrase) {
-        if (!gpt_knows(w, p, v.end_id, &k, nullptr, error)) return false;
-        ok += k;
-    }
-    s->n_paraphrase = int(pr.paraphrase.size());
-    s->paraphrase = pr.paraphrase.empty() ? 0.f : float(ok) / float(pr.paraphrase.size());
-    std::vector<std::vector<int>> now;
-    if (!continuations(w, pr.neighbours, v.end_id, &now, error)) return false;
-    ok = 0;
-    for (size_t i = 0; i < now.size(); ++i) ok += now[i] == pr.neighbours_before[i];
-    s->n_specificity = int(now.size());
-    s->specificity = now.empty() ? 1.f : float(ok) / float(now.size());
-    GptPrediction pred;
-    if (!gpt_predict(w, pr.edit.tokens, 1, &pred, error)) return false;
-    s->p_new = pred.probs[pr.edit.answer[0]];
-    return true;
-}
-
-struct Adam {                                      // PyTorch's Adam for one tensor
-    Eigen::ArrayXf m, v;
-    int t = 0;
-    void step(float* x, const float* g, int n, float lr) {
-        if (m.size() != n) { m = Eigen::ArrayXf::Zero(n); v = Eigen::ArrayXf::Zero(n); }
-        ++t;
-        const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
-        const float c1 = 1.f - std::pow(b1, float(t)), c2 = 1.f - std::pow(b2, float(t));
-        for (int i = 0; i < n; ++i) {
-            m[i] = b1 * m[i] + (1.f - b1) * g[i];
-            v[i] = b2 * v[i] + (1.f - b2) * g[i] * g[i];
-            x[i] -= lr * (m[i] / c1) / (std::sqrt(v[i] / c2) + eps);
+// x = C^-1 b for a symmetric positive definite C (F, F), by Cholesky in double (plain loops:
+// no Eigen double kernels in the page's wasm). False when C is not positive definite.
+bool solve_spd(const Eigen::MatrixXd& C, const Eigen::VectorXd& b, std::vector<double>* x) {
+    const int n = int(C.rows());
+    std::vector<double> L(size_t(n) * size_t(n), 0.0);                                      // lower, row-major
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j <= i; ++j) {
+            double s = C(i, j);
+            for (int k = 0; k < j; ++k) s -= L[size_t(i) * n + k] * L[size_t(j) * n + k];
+            if (i == j) {
+                if (!(s > 0.0)) return false;
+                L[size_t(i) * n + i] = std::sqrt(s);
+            } else {
+                L[size_t(i) * n + j] = s / L[size_t(j) * n + j];
+            }
         }
+    std::vector<double> y(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {                                                           // L y = b
+        double s = b[i];
+        for (int k = 0; k < i; ++k) s -= L[size_t(i) * n + k] * y[size_t(k)];
+        y[size_t(i)] = s / L[size_t(i) * n + i];
     }
-};
+    x->assign(size_t(n), 0.0);
+    for (int i = n - 1; i >= 0; --i) {                                                      // L^T x = y
+        double s = y[size_t(i)];
+        for (int k = i + 1; k < n; ++k) s -= L[size_t(k) * n + i] * (*x)[size_t(k)];
+        (*x)[size_t(i)] = s / L[size_t(i) * n + i];
+    }
+    for (double v : *x) if (!std::isfinite(v)) return false;
+    return true;
+}
 
 }  // namespace
 
@@ -170,160 +171,324 @@ bool gpt_resid_grad(const GptWeights& w, const std::vector<int>& tokens, const s
         dlogits.row(i) = p.transpose();
         dlogits(i, targets[size_t(i)]) -= 1.f;
     }
-    GptMatrix g = layernorm_back(cache->layers[size_t(L - 1)].resid_post, w.ln_f, w.config.layer_norm_epsilon,
-                                 dlogits * w.wte);                                  // (T, d)
+    const int d = w.config.n_embd;
+    GptMatrix dx(T, d);                                                            // (T, d) = dlogits wte
+    gptk::gemm(T, d, V, dlogits.data(), V, 1, w.wte.data(), d, dx.data(), d, false);
+    GptMatrix g = layernorm_back(cache->layers[size_t(L - 1)].resid_post, w.ln_f, w.config.layer_norm_epsilon, dx);
     for (int j = L - 1; j > layer; --j) g = block_back(w, *cache, j, g);
     *loss = nll;
     *grad = std::move(g);
     return true;
 }
 
-bool gpt_rome_edit(const GptWeights& w, const GptVocab& vocab, const FactSet& fs, const std::string& subject,
-                   const std::string& relation, const std::string& new_object, const GptEditOptions& o,
-                   GptEditResult* out, std::string* error) {
-    const int L = w.config.n_layer, F = w.config.n_inner, d = w.config.n_embd;
-    if (o.layer < 0 || o.layer >= L) return fail(error, "layer must be from 0 to " + std::to_string(L - 1));
-    if (o.v_steps < 1 || o.v_steps > 100000 || o.ft_steps < 1 || o.ft_steps > 100000) return fail(error, "steps must be from 1 to 100000");
+bool gpt_rome_layer(const GptWeights& w, const GptVocab& vocab, const std::string& subject, const std::string& relation,
+                    int* layer, std::vector<float>* effects, std::string* error) {
+    std::vector<GptTemplate> ts = gpt_templates(relation);
+    std::string text = ts[0].text;
+    const size_t at = text.find("{subject}");
+    if (at == std::string::npos) return fail(error, "the relation's template has no subject");
+    text.replace(at, 9, subject);
+    std::vector<int> ids;
+    if (!vocab.encode(text, &ids, error)) return false;
+    int first = 0, end = 0;
+    if (!gpt_locate_subject(vocab, ids, subject, &first, &end, error)) return false;
+    GptTraceOptions o;                                // ROME's: 10 samples, noise 3 sigma
+    o.hidden = o.attn = false;
+    GptTrace t;
+    if (!gpt_trace(w, ids, first, end, o, &t, error)) return false;
+    const Eigen::RowVectorXf row = t.mlp.row(end - 1);   // (L)
+    int best = 0;
+    for (int l = 1; l < int(row.size()); ++l) if (row[l] > row[best]) best = l;
+    *layer = best;
+    if (effects) effects->assign(row.data(), row.data() + row.size());
+    return true;
+}
+
+bool GptEditJob::start(const GptWeights& w, const GptVocab& vocab, const FactSet& fs, const std::string& subject,
+                       const std::string& relation, const std::string& new_object, const GptEditOptions& o,
+                       std::string* error, const std::vector<GptKeyCovariance>& known) {
+    phase_ = Phase::done;
+    failed_ = true;
+    const int L = w.config.n_layer;
+    if (o.layer < -1 || o.layer >= L) return fail(error, "the layer must be from 0 to " + std::to_string(L - 1) + " (or -1: by the trace)");
+    if (o.v_steps < 1 || o.v_steps > 100000) return fail(error, "ROME's steps must be from 1 to 100000");
+    if (o.ft_steps < 0 || o.ft_steps > 100000) return fail(error, "the fine-tune's steps must be from 0 to 100000");
     if (!(o.v_lr > 0.f) || !(o.ft_lr > 0.f) || !std::isfinite(o.v_lr) || !std::isfinite(o.ft_lr)) return fail(error, "learning rates must be positive");
-    const int l = o.layer;
+    if (subject.empty() || relation.empty() || new_object.empty()) return fail(error, "a subject, a relation and a new object are needed");
+    const int sid = fs.subject_id(subject), rid = fs.relation_id(relation);
+    if (sid < 0) return fail(error, "unknown subject \"" + subject.substr(0, 80) + "\": not a subject of the " + std::to_string(fs.facts.size()) + " facts");
+    if (rid < 0) return fail(error, "unknown relation \"" + relation.substr(0, 80) + "\": not a relation of the facts");
     GptEditResult r;
     r.subject = subject;
     r.relation = relation;
     r.new_object = new_object;
-    r.layer = l;
-    const int sid = fs.subject_id(subject), rid = fs.relation_id(relation);
-    if (sid >= 0 && rid >= 0 && fs.object_of(sid, rid) >= 0) r.old_object = fs.objects[size_t(fs.object_of(sid, rid))];
-
-    // The prompts: edit, paraphrases, neighbours (and their continuations before the edit).
-    Probe pr;
-    const int nt = int(gpt_templates(relation).size());
-    if (!gpt_make_prompt(vocab, subject, relation, new_object, 0, &pr.edit, error)) return false;
-    for (int t = 1; t < nt; ++t) {
-        GptPrompt p;
-        if (!gpt_make_prompt(vocab, subject, relation, new_object, t, &p, error)) return false;
-        r.paraphrase_prompts.push_back(p.text);
-        pr.paraphrase.push_back(std::move(p));
-    }
-    std::vector<std::string> names = gpt_near_miss_subjects(fs, subject);
-    auto has_relation = [&](const std::string& s) {
-        const int id = fs.subject_id(s);
-        return id >= 0 && rid >= 0 && fs.object_of(id, rid) >= 0;
-    };
-    names.erase(std::remove_if(names.begin(), names.end(), [&](const std::string& s) { return !has_relation(s); }), names.end());
-    if (names.empty())
-        for (const std::string& s : fs.subjects)
-            if (s != subject && has_relation(s) && names.size() < 10) names.push_back(s);
-    for (const std::string& s : names)
-        for (int t = 0; t < nt; ++t) {
-            GptPrompt p;
-            std::string e;
-            if (!gpt_make_prompt(vocab, s, relation, fs.objects[size_t(fs.object_of(fs.subject_id(s), rid))], t, &p, &e)) continue;
-            r.specificity_prompts.push_back(p.text);
-            pr.neighbours.push_back(std::move(p));
-        }
-    if (!continuations(w, pr.neighbours, vocab.end_id, &pr.neighbours_before, error)) return false;
-    if (!score(w, vocab, pr, &r.before, error)) return false;
-
-    // C = K K^T / N over every position of every training row, at layer l.  (F, F)
+    if (fs.object_of(sid, rid) >= 0) r.old_object = fs.objects[size_t(fs.object_of(sid, rid))];
+    if (r.old_object == new_object) return fail(error, "\"" + new_object + "\" is already the stored object: nothing to edit");
+    GptEditProbe pr;
+    if (!gpt_edit_prompts(vocab, fs, subject, relation, new_object, &pr, error)) return false;
     std::vector<GptPrompt> train;
     if (!gpt_build_prompts(fs, vocab, &train, error)) return false;
-    Eigen::MatrixXd C = Eigen::MatrixXd::Zero(F, F);
-    int64_t N = 0;
+    train.erase(std::remove_if(train.begin(), train.end(), [](const GptPrompt& p) { return p.held_out; }), train.end());
+    r.layer = o.layer;
+    if (o.layer < 0) {
+        if (!gpt_rome_layer(w, vocab, subject, relation, &r.layer, &r.layer_effects, error)) return false;
+        r.layer_by_trace = true;
+    }
+    for (const GptPrompt& p : pr.paraphrase) r.paraphrase_prompts.push_back(p.text);
+    for (const GptPrompt& p : pr.neighbours) r.specificity_prompts.push_back(p.text);
+    gpt_training_row(pr.edit, &in_, &tg_);
+    if (int(in_.size()) > w.config.n_positions) return fail(error, "the edit prompt does not fit the model's context");
+
+    w_ = w;
+    vocab_ = vocab;
+    o_ = o;
+    probe_ = std::move(pr);
+    r_ = std::move(r);
+    train_ = std::move(train);
+    cov_ = GptKeyCovariance{};
+    bool have_cov = false;
+    for (const GptKeyCovariance& c : known)
+        if (!have_cov && c.layer == r_.layer && c.C.rows() == w.config.n_inner && c.positions > 0) { cov_ = c; have_cov = true; }
+    cov_computed_ = !have_cov;
+    const size_t nn = probe_.neighbours.size();
+    units_ = 0;
+    units_total_ = nn + (have_cov ? 0 : train_.size()) + 1 + size_t(o.v_steps) + 2 * (nn + 1) + size_t(o.ft_steps) + 1;
+    index_ = 0;
+    now_.clear();
+    p_now_.clear();
+    probe_.neighbours_before.clear();
+    probe_.neighbours_p_before.clear();
+    phase_ = Phase::before;
+    failed_ = false;
+    return true;
+}
+
+double GptEditJob::progress() const {
+    if (phase_ == Phase::done) return 1.0;
+    return std::min(0.99, double(units_) / double(std::max<size_t>(1, units_total_)));
+}
+
+const char* GptEditJob::phase_name() const {
+    switch (phase_) {
+        case Phase::before: return "the neighbours' answers before the edit";
+        case Phase::covariance: return "the key covariance C";
+        case Phase::key: return "the key k*";
+        case Phase::delta: return "v*: Adam on delta";
+        case Phase::rome_score: return "scoring ROME";
+        case Phase::finetune: return "the fine-tune: Adam on W_down";
+        case Phase::finetune_score: return "scoring the fine-tune";
+        case Phase::done: return failed_ ? "failed" : "done";
+    }
+    return "";
+}
+
+// Efficacy and paraphrase at once, then the neighbours one at a time (score_one).
+bool GptEditJob::begin_scoring(const GptWeights& w, GptEditScores* s, std::string* error) {
+    now_.clear();
+    p_now_.clear();
+    index_ = 0;
+    return gpt_edit_score_prompts(w, vocab_, probe_, s, error);
+}
+
+bool GptEditJob::score_one(const GptWeights& w, GptEditScores* s, bool* finished, std::string* error) {
+    *finished = false;
+    if (index_ < probe_.neighbours.size()) {
+        std::vector<int> c;
+        float p = 0.f;
+        if (!gpt_edit_neighbour(w, vocab_, probe_.neighbours[index_], &c, &p, error)) return false;
+        now_.push_back(std::move(c));
+        p_now_.push_back(p);
+        ++index_;
+    }
+    if (index_ >= probe_.neighbours.size()) {
+        gpt_edit_score_neighbours(probe_, now_, p_now_, s);
+        *finished = true;
+    }
+    return true;
+}
+
+bool GptEditJob::step(std::string* error) {
+    if (phase_ == Phase::done) return !failed_;
+    auto bad = [&]() { phase_ = Phase::done; failed_ = true; return false; };
+    const int l = r_.layer, L = w_.config.n_layer, F = w_.config.n_inner, d = w_.config.n_embd;
+    ++units_;
     GptCache cache;
     GptIntervention none;
     none.logits = GptLogits::none;
-    std::vector<int> in, tg;
-    for (const GptPrompt& p : train) {
-        if (p.held_out) continue;
-        gpt_training_row(p, &in, &tg);
-        if (int(in.size()) > w.config.n_positions) continue;
-        if (!gpt_forward(w, in.data(), int(in.size()), &none, &cache, error)) return false;
-        const Eigen::MatrixXd K = cache.layers[size_t(l)].mlp_post.cast<double>();   // (T, F)
-        C.noalias() += K.transpose() * K;
-        N += K.rows();
+    switch (phase_) {
+    case Phase::before: {                             // the unedited model on the neighbours, one per step
+        if (index_ == 0 && !gpt_edit_score_prompts(w_, vocab_, probe_, &r_.before, error)) return bad();
+        if (index_ < probe_.neighbours.size()) {
+            std::vector<int> c;
+            float p = 0.f;
+            if (!gpt_edit_neighbour(w_, vocab_, probe_.neighbours[index_], &c, &p, error)) return bad();
+            probe_.neighbours_before.push_back(std::move(c));
+            probe_.neighbours_p_before.push_back(p);
+            ++index_;
+        }
+        if (index_ >= probe_.neighbours.size()) {
+            gpt_edit_score_neighbours(probe_, probe_.neighbours_before, probe_.neighbours_p_before, &r_.before);
+            index_ = 0;
+            phase_ = cov_.positions > 0 ? Phase::key : Phase::covariance;
+            if (phase_ == Phase::covariance) { cov_.layer = l; cov_.C.setZero(F, F); }
+        }
+        return true;
     }
-    if (N == 0) return fail(error, "no training prompt fits the model's context");
-    C /= double(N);
-    C.diagonal().array() += 1e-3 * C.trace() / double(F) + 1e-12;
-
-    // k*: the key at the subject's last token, averaged over the training templates.  (F)
-    Eigen::VectorXd kstar = Eigen::VectorXd::Zero(F);
-    int nk = 0;
-    for (int t = 0; t < nt; ++t) {
-        if (gpt_templates(relation)[size_t(t)].held_out) continue;
-        GptPrompt p;
-        if (!gpt_make_prompt(vocab, subject, relation, new_object, t, &p, error)) return false;
-        if (!gpt_forward(w, p.tokens.data(), int(p.tokens.size()), &none, &cache, error)) return false;
-        kstar += cache.layers[size_t(l)].mlp_post.row(p.subject_end - 1).cast<double>().transpose();
-        ++nk;
+    case Phase::covariance: {                         // C += K^T K for one training row at layer l
+        while (index_ < train_.size()) {
+            std::vector<int> in, tg;
+            gpt_training_row(train_[index_++], &in, &tg);
+            if (int(in.size()) > w_.config.n_positions) continue;
+            if (!gpt_forward(w_, in.data(), int(in.size()), &none, &cache, error)) return bad();
+            // K^T K of this row in float by the model's kernel (the same bits in wasm), added in double.
+            const GptMatrix& K = cache.layers[size_t(l)].mlp_post;                          // (T, F)
+            std::vector<float> kk(size_t(F) * size_t(F));                                   // (F, F)
+            gptk::gemm(F, F, int(K.rows()), K.data(), 1, F, K.data(), F, kk.data(), F, false);
+            for (int i = 0; i < F; ++i)
+                for (int j = 0; j <= i; ++j) cov_.C(i, j) += double(kk[size_t(i) * size_t(F) + size_t(j)]);
+            cov_.positions += K.rows();
+            break;
+        }
+        if (index_ >= train_.size()) {
+            if (cov_.positions == 0) { fail(error, "no training prompt fits the model's context"); return bad(); }
+            double tr = 0.0;
+            for (int i = 0; i < F; ++i) tr += cov_.C(i, i);
+            const double n = double(cov_.positions), ridge = 1e-3 * tr / n / double(F) + 1e-12;
+            for (int i = 0; i < F; ++i)
+                for (int j = 0; j <= i; ++j) cov_.C(j, i) = cov_.C(i, j) = cov_.C(i, j) / n + (i == j ? ridge : 0.0);
+            index_ = 0;
+            phase_ = Phase::key;
+        }
+        return true;
     }
-    kstar /= double(std::max(1, nk));
-
-    // v*: delta on the edit prompt's MLP output at the subject's last token.
-    gpt_training_row(pr.edit, &in, &tg);
-    if (int(in.size()) > w.config.n_positions) return fail(error, "the edit prompt does not fit the model's context");
-    const int pos = pr.edit.subject_end - 1;
-    if (!gpt_forward(w, in.data(), int(in.size()), &none, &cache, error)) return false;
-    const GptRow mlp_out0 = cache.layers[size_t(l)].mlp_out.row(pos);
-    const Eigen::VectorXd kedit = cache.layers[size_t(l)].mlp_post.row(pos).cast<double>().transpose();   // (F)
-    GptRow delta = GptRow::Zero(d);
-    GptIntervention iv;
-    iv.patches.push_back({l, pos, GptSite::mlp_out, mlp_out0});
-    Adam adam;
-    GptMatrix g;
-    double nll = 0.0;
-    int steps = 0;
-    for (; steps < o.v_steps; ++steps) {
-        iv.patches[0].value = mlp_out0 + delta;
-        if (!gpt_resid_grad(w, in, tg, l, &iv, &nll, &g, &cache, error)) return false;
-        if (nll < o.v_stop) break;
-        GptRow gd = g.row(pos) + 2.f * o.v_decay * delta;
-        adam.step(delta.data(), gd.data(), d, o.v_lr);
+    case Phase::key: {                                // k* over the training templates; the edit prompt's MLP output
+        kstar_ = Eigen::VectorXd::Zero(F);
+        int nk = 0;
+        const std::vector<GptTemplate> ts = gpt_templates(r_.relation);
+        for (int t = 0; t < int(ts.size()); ++t) {
+            if (ts[size_t(t)].held_out) continue;
+            GptPrompt p;
+            if (!gpt_make_prompt(vocab_, r_.subject, r_.relation, r_.new_object, t, &p, error)) return bad();
+            if (!gpt_forward(w_, p.tokens.data(), int(p.tokens.size()), &none, &cache, error)) return bad();
+            kstar_ += cache.layers[size_t(l)].mlp_post.row(p.subject_end - 1).cast<double>().transpose();
+            ++nk;
+        }
+        kstar_ /= double(std::max(1, nk));
+        const int pos = probe_.edit.subject_end - 1;
+        if (!gpt_forward(w_, in_.data(), int(in_.size()), &none, &cache, error)) return bad();
+        mlp_out0_ = cache.layers[size_t(l)].mlp_out.row(pos);
+        kedit_ = cache.layers[size_t(l)].mlp_post.row(pos).cast<double>().transpose();
+        delta_ = GptRow::Zero(d);
+        am_.clear();
+        av_.clear();
+        steps_ = 0;
+        phase_ = Phase::delta;
+        return true;
     }
-    r.rome.steps = steps;
-    r.delta_norm = delta.norm();
-    r.v_loss = float(nll);
-    const Eigen::VectorXd vstar = (mlp_out0 + delta).cast<double>().transpose();    // (d)
-
-    // The rank-one update, in (in, out) layout: c_proj.weight (F, d) += u Lambda^T.
-    const GptConv1D& proj = w.h[size_t(l)].mlp.c_proj;
-    const Eigen::VectorXd u = C.ldlt().solve(kstar);                                  // C^-1 k*  (F)
-    const Eigen::VectorXd& kk = o.edit_key ? kedit : kstar;
-    const double denom = u.dot(kk);
-    if (!(std::fabs(denom) > 1e-12) || !u.allFinite()) return fail(error, "the key covariance is singular at this layer");
-    const Eigen::VectorXd cur = (kk.transpose() * proj.weight.cast<double>()).transpose() + proj.bias.cast<double>().transpose();
-    const Eigen::VectorXd lambda = (vstar - cur) / denom;                            // (d)
-    r.rome.weights = w;
-    const Eigen::MatrixXd upd = u * lambda.transpose();                               // (F, d)
-    r.rome.weights.h[size_t(l)].mlp.c_proj.weight += upd.cast<float>();
-    r.update_norm = float(upd.norm());
-    if (!r.rome.weights.finite(error)) return false;
-    if (!score(r.rome.weights, vocab, pr, &r.rome.scores, error)) return false;
-    {
+    case Phase::delta: {                              // one Adam step on delta (or the stop)
+        const int pos = probe_.edit.subject_end - 1;
+        GptIntervention iv;
+        iv.patches.push_back({l, pos, GptSite::mlp_out, mlp_out0_ + delta_});
+        GptMatrix g;
+        double nll = 0.0;
+        if (!gpt_resid_grad(w_, in_, tg_, l, &iv, &nll, &g, &cache, error)) return bad();
+        if (nll >= o_.v_stop && steps_ < o_.v_steps) {
+            GptRow gd = g.row(pos) + 2.f * o_.v_decay * delta_;
+            adam_step(delta_.data(), gd.data(), d, o_.v_lr, &am_, &av_, &adam_t_, &b1t_, &b2t_);
+            ++steps_;
+            return true;
+        }
+        units_ += size_t(o_.v_steps - steps_);
+        r_.rome.steps = steps_;
+        r_.delta_norm = delta_.norm();
+        r_.v_loss = float(nll);
+        // The rank-one update, in (in, out) layout: c_proj.weight (F, d) += u Lambda^T.
+        const GptConv1D& proj = w_.h[size_t(l)].mlp.c_proj;
+        std::vector<double> u;                                                              // C^-1 k*  (F)
+        if (!solve_spd(cov_.C, kstar_, &u)) { fail(error, "the key covariance is singular at this layer"); return bad(); }
+        const Eigen::VectorXd& kk = o_.edit_key ? kedit_ : kstar_;
+        double denom = 0.0;
+        for (int i = 0; i < F; ++i) denom += u[size_t(i)] * kk[i];
+        if (!(std::fabs(denom) > 1e-12) || !std::isfinite(denom)) { fail(error, "the key covariance is singular at this layer"); return bad(); }
+        std::vector<double> lambda(static_cast<size_t>(d));                                            // (v* - (W k + b)) / denom  (d)
+        for (int j = 0; j < d; ++j) {
+            double cur = double(proj.bias[j]);
+            for (int i = 0; i < F; ++i) cur += kk[i] * double(proj.weight(i, j));
+            lambda[size_t(j)] = (double(mlp_out0_[j]) + double(delta_[j]) - cur) / denom;
+        }
+        r_.rome.weights = w_;
+        GptMatrix& W = r_.rome.weights.h[size_t(l)].mlp.c_proj.weight;                      // (F, d) += u lambda^T
+        double un = 0.0, ln = 0.0;
+        for (int i = 0; i < F; ++i) {
+            un += u[size_t(i)] * u[size_t(i)];
+            for (int j = 0; j < d; ++j) W(i, j) += float(u[size_t(i)] * lambda[size_t(j)]);
+        }
+        for (int j = 0; j < d; ++j) ln += lambda[size_t(j)] * lambda[size_t(j)];
+        r_.update_norm = float(std::sqrt(un) * std::sqrt(ln));
+        if (!r_.rome.weights.finite(error)) return bad();
         GptMatrix gg;
         double loss = 0.0;
-        if (!gpt_resid_grad(r.rome.weights, in, tg, L - 1, nullptr, &loss, &gg, &cache, error)) return false;
-        r.rome.loss = float(loss);
+        if (!gpt_resid_grad(r_.rome.weights, in_, tg_, L - 1, nullptr, &loss, &gg, &cache, error)) return bad();
+        r_.rome.loss = float(loss);
+        if (!begin_scoring(r_.rome.weights, &r_.rome.scores, error)) return bad();
+        phase_ = Phase::rome_score;
+        return true;
     }
+    case Phase::rome_score: {
+        bool finished = false;
+        if (!score_one(r_.rome.weights, &r_.rome.scores, &finished, error)) return bad();
+        if (finished) {
+            r_.finetune.weights = w_;
+            am_.clear();
+            av_.clear();
+            steps_ = 0;
+            phase_ = Phase::finetune;
+        }
+        return true;
+    }
+    case Phase::finetune: {                           // one Adam step on layer l's c_proj.weight (or the stop)
+        GptMatrix g;
+        double nll = 0.0;
+        if (!gpt_resid_grad(r_.finetune.weights, in_, tg_, l, nullptr, &nll, &g, &cache, error)) return bad();
+        if (nll >= o_.v_stop && steps_ < o_.ft_steps) {
+            GptMatrix& W = r_.finetune.weights.h[size_t(l)].mlp.c_proj.weight;              // (F, d)
+            const GptMatrix& K = cache.layers[size_t(l)].mlp_post;                          // (T, F)
+            GptMatrix dW(F, d);                                                              // (F, d) = K^T g
+            gptk::gemm(F, d, int(K.rows()), K.data(), 1, F, g.data(), d, dW.data(), d, false);
+            adam_step(W.data(), dW.data(), int(W.size()), o_.ft_lr, &am_, &av_, &adam_t_, &b1t_, &b2t_);
+            ++steps_;
+            return true;
+        }
+        units_ += size_t(o_.ft_steps - steps_);
+        r_.finetune.steps = steps_;
+        r_.finetune.loss = float(nll);
+        if (!r_.finetune.weights.finite(error)) return bad();
+        if (!begin_scoring(r_.finetune.weights, &r_.finetune.scores, error)) return bad();
+        phase_ = Phase::finetune_score;
+        return true;
+    }
+    case Phase::finetune_score: {
+        bool finished = false;
+        if (!score_one(r_.finetune.weights, &r_.finetune.scores, &finished, error)) return bad();
+        if (finished) {
+            phase_ = Phase::done;
+            train_.clear();
+        }
+        return true;
+    }
+    case Phase::done: return true;
+    }
+    return true;
+}
 
-    // The naive fine-tune: Adam on c_proj.weight of layer l, the edit prompt alone.
-    r.finetune.weights = w;
-    Adam fa;
-    GptMatrix& W = r.finetune.weights.h[size_t(l)].mlp.c_proj.weight;                // (F, d)
-    int ft = 0;
-    for (; ft < o.ft_steps; ++ft) {
-        if (!gpt_resid_grad(r.finetune.weights, in, tg, l, nullptr, &nll, &g, &cache, error)) return false;
-        bool known = false;
-        if (!gpt_knows(r.finetune.weights, pr.edit, vocab.end_id, &known, nullptr, error)) return false;
-        if (known && nll < o.v_stop) break;
-        const GptMatrix dW = cache.layers[size_t(l)].mlp_post.transpose() * g;         // (F, d)
-        fa.step(W.data(), dW.data(), int(W.size()), o.ft_lr);
-    }
-    r.finetune.steps = ft;
-    r.finetune.loss = float(nll);
-    if (!r.finetune.weights.finite(error)) return false;
-    if (!score(r.finetune.weights, vocab, pr, &r.finetune.scores, error)) return false;
-    *out = std::move(r);
+bool gpt_rome_edit(const GptWeights& w, const GptVocab& vocab, const FactSet& fs, const std::string& subject,
+                   const std::string& relation, const std::string& new_object, const GptEditOptions& o,
+                   GptEditResult* out, std::string* error, const std::vector<GptKeyCovariance>& known) {
+    GptEditJob job;
+    if (!job.start(w, vocab, fs, subject, relation, new_object, o, error, known)) return false;
+    while (!job.done())
+        if (!job.step(error)) return false;
+    *out = std::move(job.result());
     return true;
 }
 

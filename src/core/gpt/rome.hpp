@@ -14,39 +14,43 @@
 // so the update written to the file is c_proj.weight += (C^-1 k*) Lambda^T, an (F) x (d)
 // outer product.
 //
-// The naive fine-tune: Adam on the same layer's c_proj.weight alone, on the one edit prompt,
-// until it says the new object (or the step budget ends).
+// The naive fine-tune, the baseline with the same budget: Adam (lr 1e-2) on the same layer's
+// c_proj.weight alone (all F x d of it), on the same edit sentence, with the same loss (the
+// new object's NLL) and the same stop (summed NLL < v_stop), and at most as many Adam steps as
+// ROME's delta may take (ft_steps = v_steps = 200 by default). 0 steps leaves the model as it was.
 //
-// CounterFact's three numbers (each a fraction, greedy continuation = the whole object, then
-// the end token): efficacy (the edit prompt says the new object), paraphrase (the
-// relation's other templates, the held-out one included, do too), specificity (the near
-// misses' prompts of the same relation, every template, continue as they did before the
-// edit; when the subject has no near miss with that relation, the first 10 other subjects
-// with it).
+// The layer: `layer` >= 0 is used as given; -1 picks it as ROME did (Meng et al. 2022 chose
+// GPT-2 XL's layer 17 where causal tracing's MLP effect at the subject's last token peaks):
+// the causal trace (trace.hpp: 10 samples, noise 3 sigma, seed 1) of the edit prompt, the MLP
+// map's row at the subject's last token, the layer where restoring it brings back the most.
+//
+// The scores (efficacy, paraphrase, specificity and its drop) are edit_eval.hpp's.
+//
+// GptEditJob runs the edit in small steps (one training row of C, one Adam step, one prompt
+// scored) so a page can spread it over frames; gpt_rome_edit runs the same job to the end, so
+// the two give the same numbers. C depends only on the model and the layer: a caller that
+// edits again passes the job's covariance back in (tested equal to computing it anew).
 #pragma once
+#include <cstdint>
 #include <string>
+#include <Eigen/Core>
 #include <vector>
 #include "core/facts.hpp"
+#include "core/gpt/edit_eval.hpp"
 #include "core/gpt/model.hpp"
 #include "core/gpt/prompts.hpp"
 
 namespace factlab {
 
 struct GptEditOptions {
-    int layer = 0;                    // the MLP rewritten
+    int layer = -1;                   // the MLP rewritten; -1: chosen by the causal trace
     int v_steps = 200;                // Adam steps for delta (stops early at loss < v_stop)
     float v_lr = 0.05f;
     float v_decay = 1e-3f;            // weight of |delta|^2 in the loss
     float v_stop = 0.05f;             // summed NLL of the answer tokens at which delta is good enough
-    int ft_steps = 200;               // naive fine-tune: Adam steps at most
+    int ft_steps = 200;               // naive fine-tune: Adam steps at most (0: the model unchanged)
     float ft_lr = 1e-2f;
     bool edit_key = false;            // Lambda from the edit prompt's key (ROME's code) instead of k*
-};
-
-struct GptEditScores {
-    float efficacy = 0.f, paraphrase = 0.f, specificity = 0.f;
-    int n_paraphrase = 0, n_specificity = 0;
-    float p_new = 0.f;                // the new object's first token's probability on the edit prompt
 };
 
 struct GptEditOutcome {
@@ -59,6 +63,8 @@ struct GptEditOutcome {
 struct GptEditResult {
     std::string subject, relation, old_object, new_object;   // old_object empty when the file has no such fact
     int layer = 0;
+    bool layer_by_trace = false;      // the layer was chosen by the trace
+    std::vector<float> layer_effects; // (L) the trace's MLP map at the subject's last token (when by the trace)
     GptEditScores before;             // the unedited model's numbers
     GptEditOutcome rome, finetune;
     float delta_norm = 0.f;           // |v* - mlp_out| at the edit prompt
@@ -67,11 +73,69 @@ struct GptEditResult {
     std::vector<std::string> paraphrase_prompts, specificity_prompts;
 };
 
-// Edits (subject, relation) -> new_object. The training prompts come from `fs`; every word of
-// the subject and the new object must be in `vocab`. *out untouched on failure.
+// The key covariance of one layer: C = K K^T / N + ridge over every position of every training
+// row (the held-out template left out).  C (F, F)
+struct GptKeyCovariance {
+    int layer = -1;
+    int64_t positions = 0;            // N
+    Eigen::MatrixXd C;
+};
+
+// The layer ROME's rule picks for (subject, relation): see above. effects (L) when not null.
+bool gpt_rome_layer(const GptWeights& w, const GptVocab& vocab, const std::string& subject, const std::string& relation,
+                    int* layer, std::vector<float>* effects, std::string* error);
+
+class GptEditJob {
+public:
+    // Checks the request and builds the prompts; false with a message (and nothing to run).
+    // A covariance in `known` (of the same model) at the edit's layer is used instead of computing C.
+    bool start(const GptWeights& w, const GptVocab& vocab, const FactSet& fs, const std::string& subject,
+               const std::string& relation, const std::string& new_object, const GptEditOptions& options,
+               std::string* error, const std::vector<GptKeyCovariance>& known = {});
+    // One unit of work. False on an error (the job is then over, failed() true).
+    bool step(std::string* error);
+    bool done() const { return phase_ == Phase::done; }
+    bool failed() const { return failed_; }
+    double progress() const;          // 0..1, an estimate (Adam may stop early)
+    const char* phase_name() const;   // what it is doing now, for a progress bar
+    int layer() const { return r_.layer; }
+    const GptEditResult& result() const { return r_; }
+    GptEditResult& result() { return r_; }
+    const GptKeyCovariance& covariance() const { return cov_; }
+    bool computed_covariance() const { return cov_computed_; }   // false: C came from `known`
+
+private:
+    enum class Phase { before, covariance, key, delta, rome_score, finetune, finetune_score, done };
+    bool begin_scoring(const GptWeights& w, GptEditScores* s, std::string* error);
+    bool score_one(const GptWeights& w, GptEditScores* s, bool* finished, std::string* error);
+    Phase phase_ = Phase::done;
+    bool failed_ = false;
+    bool cov_computed_ = false;
+    GptWeights w_;
+    GptVocab vocab_;
+    GptEditOptions o_;
+    GptEditProbe probe_;
+    GptEditResult r_;
+    GptKeyCovariance cov_;
+    std::vector<GptPrompt> train_;
+    size_t index_ = 0;                // the unit within the phase
+    std::vector<std::vector<int>> now_;
+    std::vector<float> p_now_;
+    std::vector<int> in_, tg_;        // the edit prompt's training row
+    GptRow mlp_out0_, delta_;         // (d)
+    Eigen::VectorXd kstar_, kedit_;   // (F)
+    std::vector<float> am_, av_;      // Adam's moments (delta, then the fine-tune's weights)
+    int adam_t_ = 0, steps_ = 0;
+    double b1t_ = 1.0, b2t_ = 1.0;   // Adam's beta^t
+    size_t units_ = 0, units_total_ = 1;
+};
+
+// Edits (subject, relation) -> new_object: GptEditJob to the end. The subject and the relation
+// must be in `fs` (the training prompts and neighbours come from it), every word of the new
+// object in `vocab`, and the new object must differ from the stored one. *out untouched on failure.
 bool gpt_rome_edit(const GptWeights& w, const GptVocab& vocab, const FactSet& fs, const std::string& subject,
                    const std::string& relation, const std::string& new_object, const GptEditOptions& options,
-                   GptEditResult* out, std::string* error);
+                   GptEditResult* out, std::string* error, const std::vector<GptKeyCovariance>& known = {});
 
 // Summed NLL over `targets` (-1: no loss) and its gradient with respect to block `layer`'s
 // output (resid_post, (T, d)) for a forward with `iv` (its patches, knockouts and ablations

@@ -17,6 +17,8 @@
 //   tf_samples   the trace's noise samples (ROME: 10)
 //   tf_seed      the trace's noise seed
 //   tf_k         the wild view's ablation curve: neurons switched off (default every one)
+//   tf_edit_subject, tf_edit_relation, tf_edit_object, tf_edit_method (rome | finetune),
+//   tf_edit_layer   the edit view (view_tfedit.cpp): its edit becomes the lab's model
 #pragma once
 #include <cstdint>
 #include <string>
