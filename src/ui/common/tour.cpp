@@ -66,7 +66,7 @@ static const Step kSteps[] = {
      "view=neurons&subject=Michael%20Jordan", "neuron,gate_bias"},
     // 4
     {"The bias",
-     "The video's row M + J gives 2 for Michael Jordan and 1 for one shared name; a bias of \xE2\x88\x92" "1 makes "
+     "The video's row M + J gives 2 for Michael Jordan, 1 for one shared name; bias \xE2\x88\x92" "1 makes "
      "that 1 and 0. Here the row is 2(M + J): 4 and 2, bias near \xE2\x88\x92" "3. Drag the bias.",
      "", 0, "", "",
      "The formula above the plot is this model's own gate, about 2\xC2\xB7x + 2\xC2\xB7y \xE2\x88\x92 3 > 0, where x and y "
@@ -76,10 +76,10 @@ static const Step kSteps[] = {
      "view=and-gate&subject=Michael%20Jordan", "neuron,gate_bias"},
     // 5
     {"An AND gate",
-     "The ReLU turns negative values into 0: the neuron fires only in the shaded region. Michael B. Jordan has "
-     "both names. Will he fire Michael Jordan's neuron?",
+     "ReLU turns negative values into 0: the neuron fires only in the shaded region. Michael B. Jordan has "
+     "both names. Will he fire it?",
      "Yes|No", 1,
-     "No: the \xE2\x88\x92" "2 on \"B.\" puts him near \xE2\x88\x92" "1, so the ReLU gives 0. See the table.", "",
+     "No: the \xE2\x88\x92" "2 on \"B.\" puts him near \xE2\x88\x92" "1; ReLU gives 0. See the table.", "",
      "His extra token \"B.\" meets the row's veto, which moves his boundary, so he stays silent, and so does "
      "Michael I. Jordan. Michael Phelps and Alexis Jordan share one name each and fall outside. A row, a bias "
      "and a ReLU make an AND: Michael AND Jordan AND no other name token.",
@@ -159,7 +159,7 @@ static const Step kSteps[] = {
     // 13: from the cartoon to a trained transformer (issue 14). Numbers: factlab-cli gpt predict / eval.
     {"A transformer that learned the facts",
      "Now GPT-2's design in miniature (2 layers, d 64, 4 heads), trained on sentences about these people. On a "
-     "trained phrasing: basketball, 99.7%. Will it answer a phrasing it never saw?",
+     "trained phrasing: basketball, 99.7%. Will it answer one it never saw?",
      "Yes|No", 1,
      "No: \"Michael Jordan is known for playing\" gets \"4\", 11%.",
      "tf_prompt=Michael%20Jordan%20is%20known%20for%20playing",
@@ -343,8 +343,8 @@ static void draw_dim(const ImGuiViewport* vp) {
     ImGui::SetNextWindowSize(vp->Size);
     ImGui::Begin("##tour_dim", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoInputs |
                                             ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoSavedSettings |
-                                            ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav |
-                                            ImGuiWindowFlags_NoBringToFrontOnFocus);
+                                            ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
+    // (not NoBringToFrontOnFocus: ImGui creates such windows behind the others, the lab's among them)
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->PushClipRectFullScreen();
     ImU32 shade = theme::is_dark() ? IM_COL32(0, 0, 0, 140) : IM_COL32(20, 24, 32, 90);
