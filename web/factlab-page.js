@@ -1,7 +1,7 @@
 // factlab-page.js: the page glue around the wasm module. No framework.
 //
 //   window.factlab      the public JS API (README "JS API"): ready, lookup,
-//                       getState, setState, views, superposition, loadFacts, message,
+//                       getState, setState, views, superposition, loadFacts, message, tour,
 //                       gpt.predict / gpt.lens / gpt.trace (the transformer lab),
 //                       firstFrameMs
 //   window.factlabPage  what the C++ side calls (src/platform/platform_web.cpp):
@@ -54,6 +54,8 @@
     frameCount: function () { return call("factlab_frame_count", "number", [], []); },
     // The messages shown at the bottom of the page now: [{text, error}].
     messages: function () { return JSON.parse(call("factlab_messages_json", "string", [], [])); },
+    // The tour card and the panel it talks about, this frame (ImGui pixels; "display" is the canvas in them).
+    tour: function () { return JSON.parse(call("factlab_tour_json", "string", [], [])); },
   };
   window.factlab = api;
 

@@ -16,6 +16,7 @@
 #include "ui/common/app.hpp"
 #include "ui/common/share.hpp"
 #include "ui/common/state_links.hpp"
+#include "ui/common/tour.hpp"
 #include "ui/superposition/superlab.hpp"
 
 namespace factlab {
@@ -104,6 +105,12 @@ extern "C" const char* factlab_load_facts(const char* name, int name_len, const 
     for (const ParseIssue& e : a.facts_errors) errs.push_back({{"line", e.line}, {"reason", e.reason}});
     nlohmann::json j = {{"ok", ok}, {"errors", errs}, {"facts", a.facts.facts.size()}, {"subjects", a.facts.subjects.size()}};
     g_out = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return g_out.c_str();
+}
+
+// The tour card's and its panel's rectangles this frame (factlab.tour(); tour.hpp).
+extern "C" const char* factlab_tour_json() {
+    g_out = ImGui::GetCurrentContext() ? tour::layout_json(app()) : std::string("{}");
     return g_out.c_str();
 }
 

@@ -23,5 +23,6 @@ const char* factlab_messages_json();                       // [{"text", "error"}
 int factlab_pointer_target();                              // what a press is on: 0 scroll .. 3 drag (web_api.cpp)
 void factlab_touch_scroll(float dx, float dy);             // a finger scroll, device pixels (chains to parents)
 float factlab_font_px();                                   // ImGui's font size in device pixels
-int factlab_wants_text();                                  // an ImGui text field has the keyboard
+int factlab_wants_text();
+const char* factlab_tour_json();                           // the tour card and its panel (tour.hpp layout_json)                                  // an ImGui text field has the keyboard
 }

@@ -1,7 +1,8 @@
 // phone.test.mjs: a phone-sized viewport (390x844 CSS px, devicePixelRatio 3,
 // touch) is usable: nothing overflows sideways, the canvas is sharp (backing
 // store = CSS size x 3), text is big enough, a tap on a control works, and
-// there are no console errors. Screenshots for a person to judge readability.
+// there are no console errors; a tour step scrolls its own panel into view.
+// Screenshots for a person to judge readability.
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import { once, session, openPage, expectNotBlank, expectNoErrors, frames, parseQuery, shoot, log } from "./harness.mjs";
@@ -91,6 +92,24 @@ describe("phone viewport", () => {
     const moved = !shot0.img.data.equals(shot1.img.data);
     log(`phone swipe: canvas pixels changed: ${moved}`);
     assert.ok(moved, "a one-finger swipe over the lab changed nothing on screen: touch scrolling does not reach ImGui");
+  });
+
+  it("tour steps 4 and 5 scroll the AND gate into view, the card under it", async () => {
+    await setup();
+    for (const n of [4, 5]) {
+      await page.evaluate((n) => window.factlab.message({ type: "factlab:tour", step: n }), n);
+      await frames(page, 16);
+      const t = await page.evaluate(() => window.factlab.tour());
+      const st = parseQuery(await page.evaluate(() => window.factlab.getState()));
+      log(`phone tour step ${n}: view ${st.view}, ${t.placement}, card ${t.card}, panel ${t.panel} of ${t.panel_full}`);
+      assert.equal(st.view, "and-gate");
+      assert.equal(t.placement, "below");
+      assert.ok(Math.abs(t.panel[1] - t.panel_full[1]) <= 1, `step ${n}: the AND gate's top is not on screen`);
+      assert.ok(t.card[1] >= t.panel[1] + t.panel[3], `step ${n}: the card is not under the panel`);
+      await expectNotBlank(page, `phone-tour-${n}`);
+    }
+    await page.evaluate(() => window.factlab.message({ type: "factlab:tour", step: 0 }));
+    await frames(page, 6);
   });
 
   it("logged no console errors", async () => { await setup(); expectNoErrors(w, "phone"); });

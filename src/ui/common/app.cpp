@@ -208,7 +208,12 @@ void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool co
     if (focused && !embed) ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(theme::highlight()));
     const float nominal = size.y;
     if (fit) size.y = fitted_height(v.id, nominal, false, 0);
+    const ImRect shown = ImGui::GetCurrentWindow()->InnerClipRect;   // what the parent (grid) shows
     ImGui::BeginChild(v.id, size, !embed, fit ? ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse : 0);
+    if (focused && !embed) {   // the tour's card goes beside this panel, never over it
+        ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
+        tour::note_panel(p.x, p.y, p.x + s.x, p.y + s.y, shown.Min.x, shown.Min.y, shown.Max.x, shown.Max.y);
+    }
     ImVec2 header = ImGui::GetCursorScreenPos();
     const bool chrome = !embed || (controls && !a.figure);   // a figure has no title and no Export
     if (chrome) {
@@ -323,11 +328,15 @@ void App::frame() {
             draw_messages(*this);
             return;
         }
-        ImGui::BeginChild("##grid", ImVec2(0, 0), false);
-        // A view chosen from outside the grid (a link, the tour, a host page) is scrolled into sight.
+        ImGui::BeginChild("##grid", ImVec2(0, -tour::reserved_bottom(*this)), false);   // the tour's card under it on a phone
+        // A view chosen from outside the grid (a link, the tour, a host page) is scrolled into sight: its top
+        // to the grid's top, for a few frames while the heights of a one-column grid settle.
         static std::string shown_view;
-        bool reveal = cur && shown_view != cur->id && !ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows);
+        static int reveal_frames = 0;
+        if (cur && shown_view != cur->id) reveal_frames = ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) ? 0 : 8;
         if (cur) shown_view = cur->id;
+        bool reveal = reveal_frames > 0;
+        if (reveal) --reveal_frames;
         float W = ImGui::GetContentRegionAvail().x;
         float fs = ImGui::GetFontSize();
         int cols = W >= fs * 95 ? 3 : W >= fs * 52 ? 2 : 1;
@@ -339,8 +348,9 @@ void App::frame() {
             if (!cur || std::string(v.lab) != cur->lab) continue;
             float h = v.height * fs / 16.0f;
             if (col > 0) ImGui::SameLine(0, gap);
+            float top = ImGui::GetCursorPosY();      // before the panel: after it is the next row's top
             draw_view_frame(*this, v, ImVec2(cw, h), false, true, &v == cur, cols == 1);
-            if (reveal && &v == cur) ImGui::SetScrollHereY(0.0f);
+            if (reveal && &v == cur) ImGui::SetScrollY(std::max(0.0f, top - ImGui::GetStyle().ItemSpacing.y));
             row_h = std::max(row_h, h);
             if (++col == cols) { col = 0; row_h = 0; }
         }

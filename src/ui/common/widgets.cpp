@@ -201,7 +201,7 @@ int picker_callback(ImGuiInputTextCallbackData* d) {
 }  // namespace
 
 bool SubjectPicker(const char* id, std::string* value, const std::vector<std::string>& options, float width,
-                   const char* hint) {
+                   const char* hint, bool list_on_focus) {
     ImGuiID gid = ImGui::GetID(id);
     PickerState& s = picker_states()[gid];
     if (!s.editing) {   // mirror the current value while the field is idle
@@ -260,7 +260,7 @@ bool SubjectPicker(const char* id, std::string* value, const std::vector<std::st
     // The mouse over last frame's list keeps it open while the field loses focus
     // to the click (a tap moves, presses and releases at once, so no "hovered" frame comes first).
     bool over_list = s.shown && ImGui::IsMouseHoveringRect(s.list_min, s.list_max, false);
-    bool show = s.editing && (active || over_list) && nrows > 0;
+    bool show = s.editing && (active || over_list) && nrows > 0 && (list_on_focus || s.typed || s.highlight >= 0);
     if (!active && !over_list && !ImGui::IsMouseDown(0)) s.editing = false;   // clicked elsewhere / Escape
     s.shown = false;
     if (!show) return false;

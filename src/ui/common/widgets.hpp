@@ -46,8 +46,10 @@ void ProgressBar(float fraction, float width, ImU32 col);
 // move the highlight, Enter or Tab or a click picks, Escape cancels. Enter on
 // text that matches nothing commits the free text (unknown names are allowed).
 // Returns true on the frame a choice is committed; *value then holds it.
+// list_on_focus = false: the list opens only once the reader types (or presses
+// Down), so a field focused on arrival covers nothing under it.
 bool SubjectPicker(const char* id, std::string* value, const std::vector<std::string>& options,
-                   float width, const char* hint = "Type a name...");
+                   float width, const char* hint = "Type a name...", bool list_on_focus = true);
 
 // Free text with each token spelt as the model spells it when it matches one
 // ignoring case ("michael smith" -> "Michael Smith"); unknown tokens stay as typed.

@@ -119,7 +119,8 @@ void draw_lookup(App& a, const ViewCtx& ctx) {
         std::string subj = a.subject();
         float w = ui::Narrow(ctx) ? width : std::min(width, ui::Em(22));
         if (a.focus_subject) { ImGui::SetKeyboardFocusHere(); a.focus_subject = false; }
-        if (ui::SubjectPicker("##subject", &subj, a.facts.subjects, w, "Type an athlete, e.g. Michael Jordan")) ui::set_subject(a, ui::canonical_subject(m, subj));
+        // The list opens when the reader types, not on focus: focused on arrival, it would cover the "Try:" chips.
+        if (ui::SubjectPicker("##subject", &subj, a.facts.subjects, w, "Type an athlete, e.g. Michael Jordan", false)) ui::set_subject(a, ui::canonical_subject(m, subj));
         ui::Flow f;
         f.next(ImGui::CalcTextSize("Try:").x);
         ImGui::AlignTextToFramePadding();
