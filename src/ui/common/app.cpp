@@ -10,6 +10,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>   // the content height of a view (one-column layout)
 #include <map>
+#include <set>
 #include "platform/platform.hpp"
 #include "ui/common/share.hpp"
 #include "ui/common/theme.hpp"
@@ -202,12 +203,39 @@ static float fitted_height(const char* id, float nominal, bool measure, float co
     return f.h;
 }
 
+// Keyboard (docs/accessibility.md): ImGui tabs only among the fields of the window
+// that has the keyboard, and no view has it after the page loads or a click on
+// the top bar. A Tab pressed then lands in the current view (in the lookup, in
+// its name field), so Tab from page load reaches the name field.
+static std::set<ImGuiID>& view_windows() {
+    static std::set<ImGuiID> ids;
+    return ids;
+}
+static bool tab_outside_views() {
+    static int frame = -1;
+    static bool result = false;
+    if (frame == ImGui::GetFrameCount()) return result;
+    frame = ImGui::GetFrameCount();
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    result = false;
+    if (g.ActiveId != 0 || g.IO.KeyCtrl || g.IO.KeyAlt || !ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Tab))) return result;
+    for (ImGuiWindow* w = g.NavWindow; w; w = w->ParentWindow)
+        if (view_windows().count(w->ID)) return result;
+    result = !g.NavWindow || !(g.NavWindow->Flags & ImGuiWindowFlags_Popup);
+    return result;
+}
+
 void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool controls, bool focused, bool fit) {
     ImGui::PushID(v.id);
     if (focused && !embed) ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(theme::highlight()));
     const float nominal = size.y;
     if (fit) size.y = fitted_height(v.id, nominal, false, 0);
     ImGui::BeginChild(v.id, size, !embed, fit ? ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse : 0);
+    view_windows().insert(ImGui::GetCurrentWindow()->ID);
+    if (focused && tab_outside_views()) {
+        ImGui::SetWindowFocus();
+        if (std::string(v.id) == "lookup") a.focus_subject = true;
+    }
     ImVec2 header = ImGui::GetCursorScreenPos();
     if (!embed || controls) {
         ImGui::TextUnformatted(v.title);

@@ -52,18 +52,18 @@ static const Step kSteps[] = {
     {"The bias",
      "In the video the row M + J gives 2 for Michael Jordan and 1 for one shared name; a bias of \xE2\x88\x92" "1 "
      "makes that 1 and 0. Here the row is twice as long: 4 and 2, bias near \xE2\x88\x92" "3. Drag the bias.",
-     "The formula above the plot is this model's own gate, about 2\xC2\xB7x + 2\xC2\xB7y \xE2\x88\x92 3 > 0, where x and y "
-     "are E's dot products with \"Michael\" and \"Jordan\" (its numbers differ a little from 2 and 3 because "
-     "the directions are only nearly perpendicular). The compiled bias puts Michael Jordan at exactly +1 and a "
-     "one-name match near \xE2\x88\x92" "1; Compiled resets it.",
-     "view=and-gate&subject=Michael%20Jordan", "neuron,gate_bias"},
+     "The gate opens with the video's numbers, x + y \xE2\x88\x92 1 > 0, where x and y are E's dot products with "
+     "\"Michael\" and \"Jordan\". \"This model's own\" shows this model's gate, about 2\xC2\xB7x + 2\xC2\xB7y \xE2\x88\x92 3 > 0 "
+     "(its numbers differ a little from 2 and 3 because the directions are only nearly perpendicular). The compiled "
+     "bias puts Michael Jordan at exactly +1 and a one-name match near \xE2\x88\x92" "1; Reset puts the bias back.",
+     "view=and-gate&subject=Michael%20Jordan", "neuron,gate_bias,gate_numbers"},
     {"An AND gate",
      "The ReLU turns every negative value into 0, so the neuron fires only in the shaded region. Michael B. "
      "Jordan has both names: will he fire it? Check his row in the table.",
      "No: his extra token \"B.\" meets the row's veto of \xE2\x88\x92" "2, which moves his boundary, so he stays "
      "silent, and so does Michael I. Jordan. Michael Phelps and Alexis Jordan share one name each and fall "
      "outside. A row, a bias and a ReLU make an AND: Michael AND Jordan AND no other name token.",
-     "view=and-gate&subject=Michael%20Jordan", "neuron,gate_bias"},
+     "view=and-gate&subject=Michael%20Jordan&gate_numbers=model", "neuron,gate_bias"},
     {"W_down writes the answer",
      "When the neuron fires, its column of W_down is added to the output: the directions for \"basketball\", "
      "\"Chicago Bulls\" and \"23\". Find them in the block's third row of bars.",
