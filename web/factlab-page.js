@@ -6,7 +6,7 @@
 //                       firstFrameMs
 //   window.factlabPage  what the C++ side calls (src/platform/platform_web.cpp):
 //                       setHash, copy, save, pickFile, postToHost, firstFrame,
-//                       fatal, prefs
+//                       fatal, prefs, liveText
 //
 // [1] API and start-up       [5] touch -> mouse, wheel
 // [2] preferences, theme     [6] on-screen keyboard for text fields
@@ -14,6 +14,7 @@
 // [4] focus, paste           [8] embed link, WebGL context loss, files
 //                             [9] idle: frames only when something changes
 //                             [10] Web Workers for long jobs
+//                             [11] live text: the canvas's result as DOM text
 //
 // Text from links and messages only ever reaches the DOM as textContent.
 (function () {
@@ -56,6 +57,17 @@
     messages: function () { return JSON.parse(call("factlab_messages_json", "string", [], [])); },
     // The tour card and the panel it talks about, this frame (ImGui pixels; "display" is the canvas in them).
     tour: function () { return JSON.parse(call("factlab_tour_json", "string", [], [])); },
+    // The AND gate as last drawn: numbers ("video" | "model"), alpha, beta, bias, c, this
+    // model's own {alpha, beta, c, bias}, and where things are on the page in CSS pixels:
+    // line [x0, y0, x1, y1] (the boundary), plot / number / model_button [x0, y0, x1, y1].
+    andGate: function () {
+      var g = JSON.parse(call("factlab_andgate_json", "string", [], []));
+      var r = canvas.getBoundingClientRect(), s = canvas.width / (r.width || 1);
+      ["line", "plot", "number", "video_button", "model_button"].forEach(function (k) {
+        if (g[k]) g[k] = g[k].map(function (v, i) { return (i % 2 ? r.top : r.left) + v / s; });
+      });
+      return g;
+    },
   };
   window.factlab = api;
 
@@ -230,6 +242,16 @@
   window.addEventListener("keyup", keyGesture);
 
   // ---- [4] focus, paste ---------------------------------------------------
+  // Tab belongs to the lab (ImGui moves between its fields; GLFW cancels the
+  // browser's Tab), so a keyboard could never leave it, an embed least of all.
+  // Escape, then Tab, leaves: that Tab is kept from GLFW and the browser moves
+  // the focus on as usual (docs/accessibility.md). Registered before GLFW's own
+  // listener (factlab.js loads later), so it runs first.
+  var escapeArmed = false;
+  window.addEventListener("keydown", function (e) {
+    if (e.key === "Tab" && escapeArmed && !e.ctrlKey && !e.altKey) { escapeArmed = false; e.stopImmediatePropagation(); return; }
+    escapeArmed = e.key === "Escape";
+  }, true);
   // Inside an iframe, keys reach factlab only when it has focus: take it on press.
   canvas.addEventListener("pointerdown", function () {
     if (document.activeElement !== canvas && document.activeElement !== kbd) canvas.focus({ preventScroll: true });
@@ -519,6 +541,7 @@
     wakeAt: function (ms) { wakeAt(ms); },
     workerCount: function () { return workerCount(); },
     workerPost: function (k, bytes) { workerPost(k, bytes); },
+    liveText: function (slot, text) { liveText(slot, text); },
   };
 
   // ---- figure embeds: the size the host should give the iframe ---------------
@@ -604,6 +627,41 @@
     clearTimeout(wakeTimer);
     wakeTimer = setTimeout(wake, Math.min(delayMs, 60000));
   }
+
+  // ---- [11] live text: the canvas's result as DOM text (docs/accessibility.md) ----
+  // C++ (src/platform/live_text.cpp) sends the current view's main result (slot 0)
+  // and the tour card (slot 1) only when they change; here each is written as
+  // textContent (never HTML), bounded, and at most once a second while it keeps
+  // changing (a running job), so a screen reader is not flooded. The region is
+  // visually hidden unless ?transcript=1 (?transcript=0 keeps it hidden) or the browser is
+  // translating the page (Chrome marks <html> with translated-ltr/rtl).
+  var MAX_LIVE = 2000, LIVE_EVERY_MS = 1000;
+  var liveEls = [document.getElementById("live-result"), document.getElementById("live-tour")];
+  var liveWant = ["", ""], liveAt = [-1e9, -1e9], liveTimer = [0, 0];
+  function liveWrite(k) {
+    liveTimer[k] = 0;
+    liveAt[k] = performance.now();
+    if (liveEls[k] && liveEls[k].textContent !== liveWant[k]) liveEls[k].textContent = liveWant[k];
+  }
+  function liveText(slot, text) {
+    var k = slot === 1 ? 1 : 0;
+    liveWant[k] = String(text).slice(0, MAX_LIVE);
+    if (liveTimer[k]) return;                          // a write is scheduled: it takes the newest text
+    var wait = liveAt[k] + LIVE_EVERY_MS - performance.now();
+    if (wait > 0) liveTimer[k] = setTimeout(function () { liveWrite(k); }, wait);
+    else liveWrite(k);
+  }
+  var liveQuery = query.get("transcript");
+  function liveShown() {
+    var translated = /\btranslated-(ltr|rtl)\b/.test(document.documentElement.className);
+    var on = liveQuery === "0" ? false : /^(1|true|yes|on)$/.test(liveQuery || "") || translated;
+    var box = document.getElementById("live");
+    if (box) box.classList.toggle("live-hidden", !on);
+    document.documentElement.classList.toggle("live-visible", on);
+  }
+  liveShown();
+  if (window.MutationObserver)
+    new MutationObserver(liveShown).observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
 
   // ---- [10] Web Workers for long jobs ----------------------------------------
   // hardwareConcurrency workers (at least one; docs/workers.md says why not one fewer), started on first use, each

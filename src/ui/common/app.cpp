@@ -10,6 +10,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>   // the content height of a view (one-column layout)
 #include <map>
+#include <set>
 #include "platform/platform.hpp"
 #include "ui/common/figure.hpp"
 #include "ui/common/share.hpp"
@@ -203,6 +204,28 @@ static float fitted_height(const char* id, float nominal, bool measure, float co
     return f.h;
 }
 
+// Keyboard (docs/accessibility.md): ImGui tabs only among the fields of the window
+// that has the keyboard, and no view has it after the page loads or a click on
+// the top bar. A Tab pressed then lands in the current view (in the lookup, in
+// its name field), so Tab from page load reaches the name field.
+static std::set<ImGuiID>& view_windows() {
+    static std::set<ImGuiID> ids;
+    return ids;
+}
+static bool tab_outside_views() {
+    static int frame = -1;
+    static bool result = false;
+    if (frame == ImGui::GetFrameCount()) return result;
+    frame = ImGui::GetFrameCount();
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    result = false;
+    if (g.ActiveId != 0 || g.IO.KeyCtrl || g.IO.KeyAlt || !ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Tab))) return result;
+    for (ImGuiWindow* w = g.NavWindow; w; w = w->ParentWindow)
+        if (view_windows().count(w->ID)) return result;
+    result = !g.NavWindow || !(g.NavWindow->Flags & ImGuiWindowFlags_Popup);
+    return result;
+}
+
 void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool controls, bool focused, bool fit) {
     ImGui::PushID(v.id);
     if (focused && !embed) ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(theme::highlight()));
@@ -213,6 +236,11 @@ void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool co
     if (focused && !embed) {   // the tour's card goes beside this panel, never over it
         ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
         tour::note_panel(p.x, p.y, p.x + s.x, p.y + s.y, shown.Min.x, shown.Min.y, shown.Max.x, shown.Max.y);
+    }
+    view_windows().insert(ImGui::GetCurrentWindow()->ID);
+    if (focused && tab_outside_views()) {
+        ImGui::SetWindowFocus();
+        if (std::string(v.id) == "lookup") a.focus_subject = true;
     }
     ImVec2 header = ImGui::GetCursorScreenPos();
     const bool chrome = !embed || (controls && !a.figure);   // a figure has no title and no Export

@@ -5,7 +5,8 @@ namespace factlab {
 
 // figure, bg and text: how an embed is shown as a figure (state_figure.hpp).
 bool is_page_key(std::string_view key) {
-    return key == "embed" || key == "controls" || key == "figure" || key == "bg" || key == "text";
+    return key == "embed" || key == "controls" || key == "figure" || key == "bg" || key == "text" ||
+           key == "transcript";   // the text strip under the canvas (docs/accessibility.md)
 }
 
 State shareable(const State& s) {

@@ -12,7 +12,7 @@
 
 namespace factlab {
 
-bool is_page_key(std::string_view key);                 // "embed", "controls", "figure", "bg", "text"
+bool is_page_key(std::string_view key);                 // "embed", "controls", "figure", "bg", "text", "transcript"
 State shareable(const State& s);                         // s without the page keys: what a link carries
 // The state as "k=v&..." without the page keys: what the URL hash holds and
 // what factlab:state messages carry.

@@ -69,11 +69,12 @@ static const Step kSteps[] = {
      "The video's row M + J gives 2 for Michael Jordan, 1 for one shared name; bias \xE2\x88\x92" "1 makes "
      "that 1 and 0. Here the row is 2(M + J): 4 and 2, bias near \xE2\x88\x92" "3. Drag the bias.",
      "", 0, "", "",
-     "The formula above the plot is this model's own gate, about 2\xC2\xB7x + 2\xC2\xB7y \xE2\x88\x92 3 > 0, where x and y "
-     "are E's dot products with \"first name Michael\" and \"last name Jordan\" (its numbers differ a little from "
-     "2 and 3 because the directions are only nearly perpendicular). The compiled bias puts Michael Jordan at "
-     "exactly +1 and a one-name match near \xE2\x88\x92" "1; Compiled resets it.",
-     "view=and-gate&subject=Michael%20Jordan", "neuron,gate_bias"},
+     "The gate opens with the video's numbers, x + y \xE2\x88\x92 1 > 0, where x and y are E's dot products with "
+     "\"first name Michael\" and \"last name Jordan\". \"This model's own\" shows this model's gate, about "
+     "2\xC2\xB7x + 2\xC2\xB7y \xE2\x88\x92 3 > 0 (its numbers differ a little from 2 and 3 because the directions are only "
+     "nearly perpendicular). The compiled bias puts Michael Jordan at exactly +1 and a one-name match near "
+     "\xE2\x88\x92" "1; Reset puts the bias back.",
+     "view=and-gate&subject=Michael%20Jordan", "neuron,gate_bias,gate_numbers"},
     // 5
     {"An AND gate",
      "ReLU turns negative values into 0: the neuron fires only in the shaded region. Michael B. Jordan has "
@@ -82,8 +83,9 @@ static const Step kSteps[] = {
      "No: the \xE2\x88\x92" "2 on \"B.\" puts him near \xE2\x88\x92" "1; ReLU gives 0. See the table.", "",
      "His extra token \"B.\" meets the row's veto, which moves his boundary, so he stays silent, and so does "
      "Michael I. Jordan. Michael Phelps and Alexis Jordan share one name each and fall outside. A row, a bias "
-     "and a ReLU make an AND: Michael AND Jordan AND no other name token.",
-     "view=and-gate&subject=Michael%20Jordan", "neuron,gate_bias"},
+     "and a ReLU make an AND: Michael AND Jordan AND no other name token. (This step shows this model's own "
+     "gate; with the video's round numbers the veto is too weak to keep him out.)",
+     "view=and-gate&subject=Michael%20Jordan&gate_numbers=model", "neuron,gate_bias"},
     // 6
     {"W_down writes the answer",
      "When the neuron fires, its column of W_down is added to the output: the directions for \"basketball\", "

@@ -348,13 +348,55 @@ int current_neuron(App& a) {
     if (a.state.has("neuron")) return int(a.state.get_int("neuron", 0, 0, h - 1));
     int n = subject_neuron(m, a.subject());
     if (n >= 0) return n;
+    n = stand_in_neuron(a).neuron;
+    return n >= 0 && n < h ? n : 0;
+}
+
+// Cached per (model, name): the shared-role count reads the subject table once,
+// (d × N) per known word.
+StandIn stand_in_neuron(App& a) {
+    const Model& m = a.model();
     const LookupResult& L = a.current_lookup();
-    if (L.trace.pre.size() == h) {
+    const SubjectTable& T = subject_table(a);
+    struct Cache { unsigned version = ~0u; std::string key; StandIn r; };
+    Cache& c = a.ext<Cache>();
+    if (c.version == a.model_version() && c.key == L.subject) return c.r;
+    c.version = a.model_version();
+    c.key = L.subject;
+    StandIn r;
+    if (subject_neuron(m, L.subject) >= 0) { c.r = r; return r; }
+    std::vector<std::string> mine = L.tokens;
+    std::sort(mine.begin(), mine.end());
+    for (size_t j = 0; j < T.subjects.size() && r.neuron < 0 && mine.size() > 1; ++j) {
+        std::vector<std::string> theirs = split_tokens(T.subjects[j]);
+        std::sort(theirs.begin(), theirs.end());
+        if (theirs == mine) { r.neuron = subject_neuron(m, T.subjects[j]); r.why = "the same words in other places"; }
+    }
+    if (r.neuron < 0 && T.E.cols() == Eigen::Index(T.subjects.size()) && T.E.rows() == m.d()) {
+        Eigen::VectorXi shared = Eigen::VectorXi::Zero(T.E.cols());      // (N) words shared in their roles
+        for (int row : L.rows) {
+            if (row < 0) continue;
+            Vec dots = T.E.transpose() * m.tokens.row(row).transpose();  // (N)
+            for (Eigen::Index j = 0; j < dots.size(); ++j) shared[j] += dots[j] > 0.5f ? 1 : 0;
+        }
+        int best = 0;
+        float best_pre = 0;
+        for (Eigen::Index j = 0; j < shared.size(); ++j) {
+            if (shared[j] == 0 || shared[j] < best) continue;
+            int k = subject_neuron(m, T.subjects[size_t(j)]);
+            if (k < 0 || k >= L.trace.pre.size()) continue;
+            if (shared[j] > best || L.trace.pre[k] > best_pre) { best = shared[j]; best_pre = L.trace.pre[k]; r.neuron = k; }
+        }
+        if (r.neuron >= 0) r.why = "the name sharing most of its words in their roles";
+    }
+    if (r.neuron < 0 && L.trace.pre.size() > 0) {
         Eigen::Index best = 0;
         L.trace.pre.maxCoeff(&best);
-        return int(best);
+        r.neuron = int(best);
+        r.why = "the one it excites most";
     }
-    return 0;
+    c.r = r;
+    return r;
 }
 
 std::string neuron_label(const Model& m, int i) {

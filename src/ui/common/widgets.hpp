@@ -66,8 +66,16 @@ void sync_subject_keys(App& a);
 //-----------------------------------------------------------------------------
 // The neuron compiled for `subject` (by neuron_labels), or -1.
 int subject_neuron(const Model& m, std::string_view subject);
+// For a subject with no neuron of its own ("Jordan Michael", "Michael Smith"):
+// the neuron the views show instead, and why. First a subject with the same
+// words in other places ("Jordan Michael" -> Michael Jordan: the gate that
+// tells them apart, silent for it), else the subject sharing most of its words
+// in their roles (ties: the higher pre-activation), else the neuron it excites
+// most. neuron is -1 for a subject that has its own.
+struct StandIn { int neuron = -1; const char* why = ""; };
+StandIn stand_in_neuron(App& a);
 // The neuron the views talk about: state "neuron" when set, else the subject's
-// own neuron, else the neuron the subject excites most.
+// own neuron, else its stand-in (the same one in every view).
 int current_neuron(App& a);
 std::string neuron_label(const Model& m, int i);     // "Michael Jordan" or "neuron 17"
 

@@ -10,6 +10,7 @@
 #include <imgui.h>
 #include "core/io.hpp"
 #include "ui/common/app.hpp"
+#include "ui/common/live_region.hpp"
 #include "ui/common/plot.hpp"
 #include "ui/common/theme.hpp"
 #include "ui/common/widgets.hpp"
@@ -107,6 +108,37 @@ void draw_relation(App& a, const Model& m, const LookupResult& L, const Relation
     }
 }
 
+// The lookup as one plain sentence for the page's live region (live_region.hpp):
+// "Michael Jordan: sport basketball (p 0.94), team Chicago Bulls (p 0.80), ...".
+std::string live_answers(App& a, const Model& m, const LookupResult& L) {
+    if (L.tokens.empty()) return "no name typed: E = 0, so the block has nothing to match.";
+    bool known = a.facts.subject_id(L.subject) >= 0;
+    std::string s = L.subject + ": ";
+    if (!known) {
+        std::string unknown;
+        for (size_t i = 0; i < L.tokens.size(); ++i)
+            if (i >= L.rows.size() || L.rows[i] < 0)
+                unknown += (unknown.empty() ? "" : ", ") + (i < L.roles.size() ? role_label(L.roles[i]) + " " : "") + L.tokens[i];
+        s += "not in the fact set" + (unknown.empty() ? std::string() : " (unknown: " + unknown + ")") +
+             "; no neuron matches, so these answers are guesses: ";
+    }
+    bool first = true;
+    for (const RelationAnswer& ans : L.answers) {
+        if (ans.ranking.empty() || ans.relation < 0 || ans.relation >= int(m.vocab.relations.size())) continue;
+        const std::string& rel = m.vocab.relations[ans.relation];
+        std::string truth = ui::true_object(a, L.subject, rel);
+        if (known && truth.empty()) continue;              // not stored: folded away on screen too
+        const std::string& best = m.vocab.objects[ans.ranking[0].object];
+        char p[32];
+        std::snprintf(p, sizeof p, "%.2f", ans.ranking[0].probability);
+        s += (first ? "" : ", ") + rel + " " + best + " (p " + p + (known && best != truth ? "; the fact set says " + truth : "") + ")";
+        first = false;
+    }
+    char model[120];
+    std::snprintf(model, sizeof model, ". The toy model: one block, d = %d, %d neurons.", m.d(), m.mlp.hidden());
+    return s + model;
+}
+
 void draw_lookup(App& a, const ViewCtx& ctx) {
     ui::sync_subject_keys(a);
     const Model& m = a.model();
@@ -198,6 +230,7 @@ void draw_lookup(App& a, const ViewCtx& ctx) {
         }
     }
 
+    live::say("lookup", live_answers(a, m, L));
     a.offer_export("This lookup (JSON)", "factlab-lookup.json", "application/json",
                    [&a]() { return lookup_to_json(a.model(), a.current_lookup()); });
 }

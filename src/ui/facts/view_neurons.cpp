@@ -7,13 +7,16 @@
 //   its b_up entry       the threshold
 //   its W_down column (d) dot products with the object directions: what it writes
 //   which subjects fire it, and the closest misses
-// State: "neuron" (absent = the selected subject's neuron); set here, by a
-// click in the block view, or in the weights heatmaps.
+// State: "neuron" (absent = the selected subject's neuron, or for a name with
+// none of its own, "Jordan Michael", the same stand-in as the AND gate's:
+// ui::stand_in_neuron); set here, by a click in the block view, or in the
+// weights heatmaps.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <imgui.h>
 #include "ui/common/app.hpp"
+#include "ui/common/live_region.hpp"
 #include "ui/common/plot.hpp"
 #include "ui/common/theme.hpp"
 #include "ui/common/widgets.hpp"
@@ -73,6 +76,20 @@ void draw_neurons(App& a, const ViewCtx& ctx) {
     ImGui::Text("Neuron %d of %d", n, h);
     ImGui::SameLine();
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ui::AccentText()), "%s", ui::neuron_label(m, n).c_str());
+    // A name with no neuron of its own: say whose neuron this is, and what it makes of the name.
+    std::string stand_in;
+    if (!a.state.has("neuron") && ui::subject_neuron(m, a.subject()) < 0) {
+        const LookupResult& L = a.current_lookup();
+        ui::StandIn si = ui::stand_in_neuron(a);
+        if (si.neuron == n && n < L.trace.pre.size()) {
+            char buf[400];
+            std::snprintf(buf, sizeof buf, "\"%s\" has no neuron of its own. Shown: the neuron of %s, %s (W_up\xC2\xB7" "E + b_up "
+                          "= %+.2f for \"%s\": %s).", L.subject.c_str(), ui::neuron_label(m, n).c_str(), si.why,
+                          L.trace.pre[n], L.subject.c_str(), L.trace.pre[n] > 0 ? "it fires" : "silent");
+            stand_in = buf;
+            ui::Note("%s", buf);
+        }
+    }
 
     // The row: what it asks.
     const Vec row = m.mlp.W_up.row(n).transpose();   // (d)
@@ -119,6 +136,13 @@ void draw_neurons(App& a, const ViewCtx& ctx) {
             ImGui::TextDisabled("Closest misses");
             plot::HBars("miss", miss_l, miss_v, W, ui::Em(1.15f), lo, hi, -1, "%+.2f", theme::negative(), lw);
         }
+        // The page's live region (live_region.hpp): which neuron, its bias, who fires it.
+        std::string who;
+        for (size_t i = 0; i < fire_l.size(); ++i) who += (i ? ", " : "") + fire_l[i];
+        char t[300];
+        std::snprintf(t, sizeof t, "neuron %d of %d, the neuron of %s: b_up %+.2f; it fires for %d of %d subjects%s", n, h,
+                      ui::neuron_label(m, n).c_str(), m.mlp.b_up[n], fires, int(T.subjects.size()), who.empty() ? "." : ": ");
+        live::say("neurons", (stand_in.empty() ? "" : stand_in + " ") + t + (who.empty() ? "" : who + "."));
     }
 }
 

@@ -18,6 +18,7 @@
 #include "core/io.hpp"
 #include "ui/common/app.hpp"
 #include "ui/common/labui.hpp"
+#include "ui/common/live_region.hpp"
 #include "ui/common/plot.hpp"
 #include "ui/superposition/superlab.hpp"
 #include "ui/common/theme.hpp"
@@ -139,6 +140,8 @@ void set_run(App& a, int n, int d, const char* loss, float lr, int steps) {
     a.state.set_int("sp_steps", steps);
 }
 
+std::string live_worst(const SuperposeConfig& c, const SuperposeStats& s);   // the worst pair as text (below)
+
 void draw_experiment(App& a, const ViewCtx& ctx) {
     superlab_tick(a);
     SuperLab& L = superlab(a);
@@ -237,6 +240,7 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
     }
     }   // !snap
     const SuperposeStats& s = snap ? snap->last : M.sp.stats();
+    live::say("superposition", live_worst(c, s));
     if (s.step < 0) {
         lab::note("Measuring the starting vectors…");
         return;
@@ -273,6 +277,18 @@ std::string cos_angle(double c) {
     return buf;
 }
 
+// The worst pair and its limits as plain text, for the page's live region (live_region.hpp).
+std::string live_worst(const SuperposeConfig& c, const SuperposeStats& s) {
+    std::string t = plot::Grouped(c.n) + " unit vectors in " + std::to_string(c.d) + " dimensions";
+    if (s.step < 0) return t + ": measuring the worst pair.";
+    char buf[160];
+    std::snprintf(buf, sizeof buf, ", step %d of %d: the worst pair is at ", s.step, c.steps);
+    t += buf + cos_angle(s.worst_abs_cos) + "; the Welch limit says some pair is at least as bad as " + cos_angle(s.welch);
+    if (std::isfinite(s.levenshtein)) t += ", the Levenshtein limit " + cos_angle(s.levenshtein);
+    std::snprintf(buf, sizeof buf, "; %s of pairs within 1\xC2\xB0 of 90\xC2\xB0.", lab::pct_text(s.within1).c_str());
+    return t + buf;
+}
+
 void row(const char* name, const std::string& value, ImU32 col = 0) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
@@ -293,6 +309,7 @@ void draw_worst(App& a, const ViewCtx& ctx) {
     const SuperposeStats& s = snap ? snap->last : M.sp.stats();
     const std::vector<std::pair<int, double>>& worst = snap ? snap->worst : M.worst;
     if (snap) snapshot_banner(a, *snap);
+    if (!snap) live::say("worst-pair", live_worst(c, s));
     if (ctx.controls)
         lab::caption("What matters for interference is the worst pair. Hard limits bound it for any arrangement; "
                      "the histogram's body can narrow while a few pairs stay nearly parallel.");

@@ -13,6 +13,7 @@
 #include <imgui.h>
 #include "ui/common/app.hpp"
 #include "ui/common/heatmap.hpp"
+#include "ui/common/live_region.hpp"
 #include "ui/common/theme.hpp"
 #include "ui/common/widgets.hpp"
 #include "ui/transformer/tflab.hpp"
@@ -198,6 +199,7 @@ void draw_trace(App& a, const ViewCtx& ctx) {
                   ap == t.subject_end - 1 ? ", the subject's last word" : ap == T - 1 ? ", the last word" : "", al,
                   t.attn(ap, al));
     ui::Note("%s", verdict);
+    live::say("trace", std::string(line) + ". " + verdict);
     ui::Note("In GPT-2 XL, ROME (Meng et al. 2022) found the MLP effect peaks at the subject's last token in the "
              "early-middle layers, and attention matters at the last token in late layers.");
     tfui::ModelLine(m);
