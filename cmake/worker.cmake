@@ -2,13 +2,13 @@
 # No ImGui, no GL, no file system: the same factlab_core the page links, so a share
 # computed in a worker is the share the page would compute. Written into the site.
 if(FACTLAB_WASM)
-  add_executable(factlab-core src/worker/worker_main.cpp src/worker/worker_jobs.cpp)
+  add_executable(factlab-core src/worker/worker_main.cpp)
   target_link_libraries(factlab-core PRIVATE factlab_core)
   set_target_properties(factlab-core PROPERTIES SUFFIX ".js")
   target_compile_options(factlab-core PRIVATE -O3)
   target_link_options(factlab-core PRIVATE -O3 -sENVIRONMENT=worker -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1
     -sINITIAL_MEMORY=16777216 -sTOTAL_STACK=1048576 -sEXIT_RUNTIME=0 -sEXPORTED_RUNTIME_METHODS=HEAPU8
-    -sEXPORTED_FUNCTIONS=_main,_fw_alloc,_fw_run,_fw_reply,_fw_job_alloc,_fw_job_run,_fw_job_step,_fw_job_reply,_fw_job_busy)
+    -sEXPORTED_FUNCTIONS=_main,_fw_alloc,_fw_run,_fw_reply)
   if(TARGET factlab)
     add_custom_command(TARGET factlab-core POST_BUILD
       COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/site

@@ -625,7 +625,8 @@
   // ---- [11] A worker per long job --------------------------------------------
   // A transformer's training or the capacity sweep runs whole in a worker of its own
   // (src/platform/web_jobs.cpp, src/worker/worker_jobs.cpp), never in the share pool
-  // above, so its chunks do not queue behind a superposition step's shares. Cancel
+  // above, so its chunks do not queue behind a superposition step's shares. That
+  // worker (factlab-job-worker.js) runs the page's own factlab.wasm, main() not run. Cancel
   // ends the worker; the next job starts a fresh one. Where workers are off, jobStart
   // says no and C++ runs the job sliced on the page thread.
   var jobWorkers = [];
@@ -638,7 +639,7 @@
     jobStop(slot);
     if (workersOff || typeof Worker === "undefined") return 0;
     var w;
-    try { w = new Worker("factlab-worker.js"); } catch (e) { return 0; }
+    try { w = new Worker("factlab-job-worker.js"); } catch (e) { return 0; }
     w.onmessage = function (e) {
       if (jobWorkers[slot] !== w) return;            // a cancelled job's late reply
       if (e.data instanceof ArrayBuffer) {

@@ -13,7 +13,6 @@ var Module = {
   onAbort: function (what) { postMessage({ type: "failed", why: String(what) }); },
 };
 function fwRun(buf) {
-  if (fwIsJob(buf)) return fwJob(buf);
   var bytes = new Uint8Array(buf);
   var p = Module._fw_alloc(bytes.length);
   Module.HEAPU8.set(bytes, p);
@@ -21,30 +20,6 @@ function fwRun(buf) {
   var r = Module._fw_reply();
   var out = Module.HEAPU8.slice(r, r + n);
   postMessage(out.buffer, [out.buffer]);
-}
-// Long jobs (src/worker/worker_jobs.cpp): messages whose magic starts with "FLJ". The job
-// runs a chunk per turn of this worker's event loop, so the page's "allow" messages are
-// read between chunks; a snapshot goes back after each chunk.
-var fwJobPending = false, fwJobChannel = new MessageChannel();
-function fwIsJob(buf) {
-  var b = new Uint8Array(buf, 0, Math.min(3, buf.byteLength));
-  return b.length === 3 && b[0] === 0x46 && b[1] === 0x4c && b[2] === 0x4a;
-}
-function fwJobPost(n) {
-  if (n <= 0) return;
-  var r = Module._fw_job_reply(), out = Module.HEAPU8.slice(r, r + n);
-  postMessage(out.buffer, [out.buffer]);
-}
-function fwJobNext() {
-  if (!fwJobPending && Module._fw_job_busy()) { fwJobPending = true; fwJobChannel.port2.postMessage(0); }
-}
-fwJobChannel.port1.onmessage = function () { fwJobPending = false; fwJobPost(Module._fw_job_step()); fwJobNext(); };
-function fwJob(buf) {
-  var bytes = new Uint8Array(buf);
-  var p = Module._fw_job_alloc(bytes.length);
-  Module.HEAPU8.set(bytes, p);
-  fwJobPost(Module._fw_job_run(bytes.length));
-  fwJobNext();
 }
 onmessage = function (e) {
   if (!(e.data instanceof ArrayBuffer)) return;

@@ -1,8 +1,8 @@
-// worker_jobs.cpp: long jobs in the worker (core/jobs_long.hpp): a transformer's
-// training or the capacity sweep, run whole here, chunk by chunk, a snapshot after
-// each chunk. web/factlab-worker.js routes messages whose magic starts with "FLJ"
-// here and calls fw_job_step from its own event loop while fw_job_busy(), so an
-// "allow" message from the page is read between chunks.
+// worker_jobs.cpp: long jobs in a job worker (core/jobs_long.hpp): a transformer's
+// training or the capacity sweep, run whole there, chunk by chunk, a snapshot after
+// each chunk. Linked into the page's module (cmake/app.cmake): web/factlab-job-worker.js
+// loads factlab.wasm without running main() and calls these; it calls fw_job_step from
+// its own event loop while fw_job_busy(), so an "allow" message is read between chunks.
 //   p = fw_job_alloc(len); HEAPU8.set(bytes, p); n = fw_job_run(len)   a start or an allow
 //   while (fw_job_busy()) { n = fw_job_step(); post HEAPU8[fw_job_reply() .. + n) }
 #ifdef __EMSCRIPTEN__
