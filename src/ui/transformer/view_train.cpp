@@ -23,10 +23,15 @@ void draw_train(App& a, const ViewCtx& ctx) {
     TfLab& L = tflab(a);
     TfTraining& T = L.training;
     const TfModel& m = tflab_model(a);
-    // A link or an embed with tf_train=1 starts training by itself, once.
+    // A link or an embed with tf_train=1 starts training by itself, once, a few frames
+    // after the first (on the page thread the start measures every prompt: not in the first frame).
     if (!T.active && !L.train_autostarted && a.state.get_bool("tf_train", false)) {
-        L.train_autostarted = true;
-        tflab_start_training(a);
+        if (ImGui::GetFrameCount() > 5) {
+            L.train_autostarted = true;
+            tflab_start_training(a);
+        } else {
+            platform::keep_awake();
+        }
     }
     const GptTrainProgress& P = T.trainer.progress();
     float width = ImGui::GetContentRegionAvail().x;
