@@ -46,6 +46,9 @@ factlab_embed_text(FACTLAB_APP_DATA snapshot_superposition_video "${CMAKE_SOURCE
 file(GLOB_RECURSE FACTLAB_UI_SRC CONFIGURE_DEPENDS src/ui/*.cpp)
 list(FILTER FACTLAB_UI_SRC EXCLUDE REGEX "/state[^/]*\\.cpp$")
 file(GLOB FACTLAB_PLATFORM_SRC CONFIGURE_DEPENDS src/platform/*.cpp)
+# Long jobs (src/worker/worker_jobs.cpp) are in the page's own module: a job worker
+# (web/factlab-job-worker.js) runs factlab.wasm itself, so they cost no extra bytes.
+list(APPEND FACTLAB_PLATFORM_SRC ${CMAKE_SOURCE_DIR}/src/worker/worker_jobs.cpp)
 add_executable(factlab ${FACTLAB_UI_SRC} ${FACTLAB_PLATFORM_SRC} ${FACTLAB_APP_DATA})
 target_link_libraries(factlab PRIVATE factlab_state factlab_core factlab_imgui)
 target_include_directories(factlab PRIVATE src)

@@ -1,7 +1,7 @@
 // factlab-page.js: the page glue around the wasm module. No framework.
 //
 //   window.factlab      the public JS API (README "JS API"): ready, lookup,
-//                       getState, setState, views, superposition, loadFacts, message, tour,
+//                       getState, setState, views, superposition, jobs, loadFacts, message, tour,
 //                       gpt.predict / gpt.lens / gpt.trace (the transformer lab),
 //                       firstFrameMs
 //   window.factlabPage  what the C++ side calls (src/platform/platform_web.cpp):
@@ -15,6 +15,7 @@
 //                             [9] idle: frames only when something changes
 //                             [10] Web Workers for long jobs
 //                             [11] live text: the canvas's result as DOM text
+//                             [12] a worker per long job (training, sweep)
 //
 // Text from links and messages only ever reaches the DOM as textContent.
 (function () {
@@ -41,6 +42,8 @@
     getState: function () { return call("factlab_get_state", "string", [], []); },
     setState: function (q) { return JSON.parse(callText("factlab_set_state", [[q, MAX_LINK]])); },
     views: function () { return JSON.parse(call("factlab_views_json", "string", [], [])); },
+    // The train view's and the capacity sweep's jobs: where they run, progress, result hashes.
+    jobs: function () { return JSON.parse(call("factlab_jobs_json", "string", [], [])); },
     // The superposition lab's main run: step, worst pair, frame rate while it ran.
     superposition: function () { return JSON.parse(call("factlab_superposition_json", "string", [], [])); },
     // The postMessage protocol, called directly: returns the reply object (or null).
@@ -542,6 +545,9 @@
     workerCount: function () { return workerCount(); },
     workerPost: function (k, bytes) { workerPost(k, bytes); },
     liveText: function (slot, text) { liveText(slot, text); },
+    jobStart: function (slot, bytes) { return jobStart(slot, bytes); },
+    jobPost: function (slot, bytes) { jobPost(slot, bytes); },
+    jobStop: function (slot) { jobStop(slot); },
   };
 
   // ---- figure embeds: the size the host should give the iframe ---------------
@@ -715,6 +721,49 @@
     if (workersOff) return;
     var w = worker(k);
     if (w) w.postMessage(bytes.buffer, [bytes.buffer]);
+  }
+
+  // ---- [12] A worker per long job --------------------------------------------
+  // A transformer's training or the capacity sweep runs whole in a worker of its own
+  // (src/platform/web_jobs.cpp, src/worker/worker_jobs.cpp), never in the share pool
+  // above, so its chunks do not queue behind a superposition step's shares. That
+  // worker (factlab-job-worker.js) runs the page's own factlab.wasm, main() not run. Cancel
+  // ends the worker; the next job starts a fresh one. Where workers are off, jobStart
+  // says no and C++ runs the job sliced on the page thread.
+  var jobWorkers = [];
+  function jobFailed(slot, why) {
+    jobStop(slot);
+    console.warn("factlab: a job's worker stopped (" + why + "); the job runs on the page thread");
+    Module.ccall("factlab_job_failed", null, ["number", "string"], [slot, String(why).slice(0, 300)]);
+  }
+  function jobStart(slot, bytes) {
+    jobStop(slot);
+    if (workersOff || typeof Worker === "undefined") return 0;
+    var w;
+    try { w = new Worker("factlab-job-worker.js"); } catch (e) { return 0; }
+    w.onmessage = function (e) {
+      if (jobWorkers[slot] !== w) return;            // a cancelled job's late reply
+      if (e.data instanceof ArrayBuffer) {
+        var b = new Uint8Array(e.data), p = Module._malloc(b.length || 1);
+        if (!p) { jobFailed(slot, "out of memory for a reply of " + b.length + " bytes"); return; }
+        Module.HEAPU8.set(b, p);
+        try { Module._factlab_job_reply(slot, p, b.length); } finally { Module._free(p); }
+      } else if (e.data && e.data.type === "failed") {
+        jobFailed(slot, e.data.why);
+      }
+    };
+    w.onerror = function (e) { e.preventDefault(); if (jobWorkers[slot] === w) jobFailed(slot, e.message || "could not start"); };
+    jobWorkers[slot] = w;
+    w.postMessage(bytes.buffer, [bytes.buffer]);
+    return 1;
+  }
+  function jobPost(slot, bytes) {
+    var w = jobWorkers[slot];
+    if (w) w.postMessage(bytes.buffer, [bytes.buffer]);
+  }
+  function jobStop(slot) {
+    var w = jobWorkers[slot];
+    if (w) { w.terminate(); jobWorkers[slot] = null; }
   }
 
   window.Module = {

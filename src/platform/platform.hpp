@@ -43,6 +43,17 @@ int worker_count();
 void worker_post(int k, const std::string& bytes, size_t reply_cap = 0);
 bool worker_take(int k, std::string* bytes);           // the oldest reply of worker k, if any
 std::string worker_error();
+// Long jobs (core/jobs_long.hpp: a transformer's training, the capacity sweep), each
+// whole in a worker of its own (slot 0..7; not the share pool above). job_start is
+// false where no worker can start (natively, ?workers=0, no Worker): the job then
+// runs sliced on the page thread. Replies come in order through job_take; a worker
+// that could not load or stopped leaves a message in job_failed. job_stop ends the
+// worker at once (cancel: the reader changed the settings or started again).
+bool job_start(int slot, const std::string& bytes);
+void job_post(int slot, const std::string& bytes);
+bool job_take(int slot, std::string* bytes);
+std::string job_failed(int slot);
+void job_stop(int slot);
 // Native threads a job may split its steps over: the desktop's --threads N (default
 // every core); 1 on the page, whose steps split over workers instead.
 int threads();

@@ -54,6 +54,11 @@ int worker_count() { return 0; }
 void worker_post(int, const std::string&, size_t) {}
 bool worker_take(int, std::string*) { return false; }
 std::string worker_error() { return ""; }
+bool job_start(int, const std::string&) { return false; }   // the desktop runs long jobs sliced
+void job_post(int, const std::string&) {}
+bool job_take(int, std::string*) { return false; }
+std::string job_failed(int) { return ""; }
+void job_stop(int) {}
 static int g_threads = 0;                                     // --threads; 0: every core
 int threads() {
     if (g_threads > 0) return g_threads;

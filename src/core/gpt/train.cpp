@@ -2,6 +2,7 @@
 #include "core/gpt/train.hpp"
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <thread>
 #include "core/rng.hpp"
 
@@ -154,7 +155,24 @@ GptBatch GptTrainer::next_batch() const {
     return gpt_make_batch(data_, order, k * B, std::min(n, (k + 1) * B));
 }
 
-double GptTrainer::apply_gradient(const GptWeights& grad_sum, double loss_sum, int n_targets) {
+double GptTrainer::apply_gradient(const GptWeights& grad_sum, double loss_sum, int n_targets, std::string* error) {
+    auto bad = [&](const std::string& m) {
+        if (error) *error = "apply_gradient: " + m;
+        return std::numeric_limits<double>::quiet_NaN();
+    };
+    if (w_.h.empty() || w_.wte.size() == 0) return bad("the trainer is not initialised");
+    if (n_targets < 0) return bad("n_targets is negative");
+    const GptConfig &a = w_.config, &b = grad_sum.config;
+    if (a.n_layer != b.n_layer || a.n_head != b.n_head || a.n_embd != b.n_embd || a.n_positions != b.n_positions ||
+        a.vocab_size != b.vocab_size || a.n_inner != b.n_inner)
+        return bad("the gradient's config differs from the weights'");
+    {
+        const std::vector<GptConstTensor> W = static_cast<const GptWeights&>(w_).tensors(), G = grad_sum.tensors();
+        if (W.size() != G.size()) return bad("the gradient has " + std::to_string(G.size()) + " tensors, the weights " + std::to_string(W.size()));
+        for (size_t k = 0; k < W.size(); ++k)
+            if (W[k].shape != G[k].shape || W[k].size() != G[k].size())
+                return bad("tensor " + W[k].name + " of the gradient has the wrong shape");
+    }
     adam_.update(&w_, grad_sum, cfg_.lr, cfg_.beta1, cfg_.beta2, cfg_.eps);
     const double mean = loss_sum / std::max(1, n_targets);
     losses_.push_back(mean);

@@ -71,7 +71,9 @@ public:
     GptBatch next_batch() const;
     // For an outside split (workers): add the summed share gradients of next_batch(), each made
     // with scale = 1 / next_batch().n_targets(), then apply. Same as step() for one share.
-    double apply_gradient(const GptWeights& grad_sum, double loss_sum, int n_targets);
+    // A gradient whose config or any tensor's shape differs from the weights', a negative
+    // n_targets or a trainer not yet initialised changes nothing: NaN, and *error says why.
+    double apply_gradient(const GptWeights& grad_sum, double loss_sum, int n_targets, std::string* error = nullptr);
 
     const GptWeights& weights() const { return w_; }
     const GptTrainConfig& config() const { return cfg_; }

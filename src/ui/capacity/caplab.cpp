@@ -105,6 +105,73 @@ uint64_t caplab_model_key(App& a, int kind) {
 //-----------------------------------------------------------------------------
 // [SECTION] Tick
 //-----------------------------------------------------------------------------
+constexpr int kJobSlotCapacity = 1;   // platform::job_* slot of the sweep's job
+
+bool caplab_start_sweep(App& a, const CapacityConfig& cfg) {
+    CapLab& L = caplab(a);
+    L.sweep_job.stop();
+    L.sweep_error.clear();
+    L.sweep_snap = CapacitySnapshot{};
+    L.sweep_started = L.sweep_running = false;
+    L.sweep_where.clear();
+    if (!validate_capacity_config(cfg, &L.sweep_error)) return false;
+    L.sweep_cfg = cfg;
+    L.sweep_started_ms = platform::now_ms();
+    L.sweep_wall_ms = 0;
+    if (L.sweep_job.start(kJobSlotCapacity, encode_capacity_job(cfg))) {
+        L.sweep_where = "worker";
+        L.sweep = CapacitySweep();
+    } else {
+        if (!L.sweep.reset(cfg, &L.sweep_error)) return false;
+        L.sweep_where = "page";
+        L.sweep_snap = capacity_snapshot_of(L.sweep);
+    }
+    L.sweep_started = L.sweep_running = true;
+    return true;
+}
+
+void caplab_clear_sweep(App& a) {
+    CapLab& L = caplab(a);
+    L.sweep_job.stop();
+    L.sweep = CapacitySweep();
+    L.sweep_snap = CapacitySnapshot{};
+    L.sweep_where.clear();
+    L.sweep_started = L.sweep_running = false;
+}
+
+// The worker's snapshots in order; more chunks granted while the sweep plays and a
+// capacity view is drawn (this runs from their tick), none otherwise.
+static void tick_sweep_worker(CapLab& L) {
+    if (!L.sweep_job.failed().empty()) {          // same numbers, from the start, on the page
+        L.sweep_job.stop();
+        L.sweep_where = "page";
+        if (!L.sweep.reset(L.sweep_cfg, &L.sweep_error)) L.sweep_running = false;
+        L.sweep_started_ms = platform::now_ms();
+        return;
+    }
+    std::string bytes, err;
+    while (L.sweep_job.next(&bytes)) {
+        CapacitySnapshot snap;
+        if (jobs::job_error_text(bytes, &err) || !decode_capacity_snapshot(bytes, &snap, &err)) {
+            L.sweep_error = err;
+            L.sweep_running = false;
+            L.sweep_job.stop();
+            return;
+        }
+        L.sweep_snap = std::move(snap);
+        L.sweep_wall_ms = platform::now_ms() - L.sweep_started_ms;
+    }
+    if (L.sweep_snap.done) {
+        L.sweep_running = false;
+        if (L.sweep_error.empty()) L.sweep_error = L.sweep_snap.error;
+        L.sweep_job.stop();
+    } else if (L.sweep_running) {
+        L.sweep_job.grant();
+    } else {
+        L.sweep_job.hold();
+    }
+}
+
 void caplab_tick(App& a) {
     CapLab& L = caplab(a);
     int frame = ImGui::GetFrameCount();
@@ -117,7 +184,8 @@ void caplab_tick(App& a) {
 
     bool train = L.playing && !L.trainer.done();
     if (L.playing && L.trainer.done()) L.playing = false;
-    bool sweep = L.sweep_running && !L.sweep.done();
+    if (L.sweep_where == "worker") tick_sweep_worker(L);
+    bool sweep = L.sweep_where == "page" && L.sweep_running && !L.sweep.done();
     bool interf = L.interf_running && !L.interf.done();
     int jobs = int(train) + int(sweep) + int(interf);
     if (jobs == 0) return;
@@ -136,6 +204,8 @@ void caplab_tick(App& a) {
     if (sweep) {
         Budget b(share);
         while (!b.over() && L.sweep.step()) {}
+        L.sweep_snap = capacity_snapshot_of(L.sweep);
+        L.sweep_wall_ms = platform::now_ms() - L.sweep_started_ms;
         if (L.sweep.done()) {
             L.sweep_running = false;
             L.sweep_error = L.sweep.error();

@@ -18,7 +18,9 @@
 #include "core/block/capacity.hpp"
 #include "core/block/edit.hpp"
 #include "core/block/train.hpp"
+#include "core/jobs_capacity.hpp"
 #include "ui/common/slice.hpp"
+#include "ui/common/worker_job.hpp"
 
 namespace factlab {
 
@@ -65,8 +67,13 @@ struct CapLab {
     std::string compiled_key;
     unsigned compiled_version = 0;
 
-    // ---- capacity sweep ----
-    CapacitySweep sweep;
+    // ---- capacity sweep: in a worker of its own, or sliced here ----
+    CapacitySweep sweep;          // the page thread's run (where no worker starts)
+    WorkerJob sweep_job;          // the worker's run
+    CapacityConfig sweep_cfg;     // what it runs (to start again on the page if the worker stops)
+    CapacitySnapshot sweep_snap;  // what the view draws, from either
+    std::string sweep_where;      // "worker", "page" or ""
+    double sweep_started_ms = 0, sweep_wall_ms = 0;
     bool sweep_running = false;   // false: paused or finished
     bool sweep_started = false;
     bool sweep_auto_started = false;  // the first visit starts it once, by itself
@@ -106,6 +113,10 @@ int caplab_subject_bound(double cells_per_subject, double work_per_subject);
 // ROME's factorised key covariance for the model of `kind` (made once per model
 // and ridge); nullptr with *why when the page cannot hold it.
 const KeyCovariance* caplab_covariance(App& a, int kind, float ridge, std::string* why);
+// Starts the capacity sweep (in a worker when one starts; cancels a running one);
+// false with L.sweep_error on bad settings. Clear cancels it and forgets the results.
+bool caplab_start_sweep(App& a, const CapacityConfig& cfg);
+void caplab_clear_sweep(App& a);
 // Restarts the learned model's training from fresh weights.
 void caplab_restart(App& a);
 

@@ -210,10 +210,7 @@ void draw_sweep(App& a, const ViewCtx& ctx) {
     bool others_done = L.trainer.done() && L.interf_started && L.interf.done();
     if (!L.sweep_started && !L.sweep_auto_started && (ctx.embed || others_done)) {
         L.sweep_auto_started = true;
-        if (L.sweep.reset(cfg, &L.sweep_error)) {
-            L.sweep_started = L.sweep_running = true;
-            L.sweep_key = key;
-        }
+        if (caplab_start_sweep(a, cfg)) L.sweep_key = key;
     }
     if (ctx.controls) {
         lab::caption("For each size, fresh models train on more and more random facts until they drop below 99% "
@@ -235,24 +232,17 @@ void draw_sweep(App& a, const ViewCtx& ctx) {
             lab::end_controls();
         }
         bool stale = L.sweep_started && L.sweep_key != key;
-        const char* run = L.sweep_running ? "Pause" : (!L.sweep_started || stale || L.sweep.done()) ? "Run sweep" : "Resume";
+        const char* run = L.sweep_running ? "Pause" : (!L.sweep_started || stale || L.sweep_snap.done) ? "Run sweep" : "Resume";
         if (lab::row_button(run, true)) {
             if (L.sweep_running) {
                 L.sweep_running = false;
-            } else if (!L.sweep_started || stale || L.sweep.done()) {
-                L.sweep_error.clear();
-                if (L.sweep.reset(cfg, &L.sweep_error)) {
-                    L.sweep_started = L.sweep_running = true;
-                    L.sweep_key = key;
-                }
+            } else if (!L.sweep_started || stale || L.sweep_snap.done) {
+                if (caplab_start_sweep(a, cfg)) L.sweep_key = key;
             } else {
                 L.sweep_running = true;
             }
         }
-        if (L.sweep_started && lab::row_button("Clear")) {
-            L.sweep = CapacitySweep();
-            L.sweep_started = L.sweep_running = false;
-        }
+        if (L.sweep_started && lab::row_button("Clear")) caplab_clear_sweep(a);
         if (stale) lab::caption("The settings changed: run the sweep again to use them.");
     }
     if (!L.sweep_error.empty()) lab::text_wrapped_colored(theme::negative(), "Sweep stopped: %s", L.sweep_error.c_str());
@@ -261,16 +251,18 @@ void draw_sweep(App& a, const ViewCtx& ctx) {
                   "series are done). Each size takes up to ten training runs; the page stays responsive while it works.");
         return;
     }
-    const CapacitySweep& S = L.sweep;
-    float p = float(S.progress());
-    double left = (p > 0.02f && !S.done()) ? S.seconds() * (1.0 - p) / p * std::max(1.0, L.meter.frame_ms / kFrameWorkMs) : -1;
+    const CapacitySnapshot& S = L.sweep_snap;
+    float p = float(S.progress);
+    // Sliced on the page thread the work is spread over frames; a worker computes all the time.
+    double stretch = L.sweep_where == "worker" ? 1.0 : std::max(1.0, L.meter.frame_ms / kFrameWorkMs);
+    double left = (p > 0.02f && !S.done) ? S.seconds * (1.0 - p) / p * stretch : -1;
     lab::progress_eta(p, L.sweep_running ? left : -1, "Sweep");
-    lab::caption(S.done() ? ("Done in " + (S.seconds() < 0.05 ? std::string("under 0.1 s") : lab::seconds_text(S.seconds())) +
+    lab::caption(S.done ? ("Done in " + (S.seconds < 0.05 ? std::string("under 0.1 s") : lab::seconds_text(S.seconds)) +
                              " of computing.").c_str()
-                          : S.status().c_str());
+                          : S.status.c_str());
 
     // Accuracy against the number of facts, one colour per size.
-    const auto& res = S.results();
+    const auto& res = S.results;
     double fmin = 1e9, fmax = 1;
     for (const auto& r : res)
         for (const auto& run : r.runs) { fmin = std::min(fmin, double(run.facts)); fmax = std::max(fmax, double(run.facts)); }
@@ -359,7 +351,7 @@ void draw_sweep(App& a, const ViewCtx& ctx) {
     a.offer_export("Sweep runs (CSV)", "factlab-capacity.csv", "text/csv", [&S]() {
         std::string s = "d,hidden,subjects,facts,accuracy,bits,params,bits_per_param,steps,seconds,stored\n";
         char buf[200];
-        for (const auto& r : S.results())
+        for (const auto& r : S.results)
             for (const auto& p : r.runs) {
                 std::snprintf(buf, sizeof buf, "%d,%d,%d,%d,%.6g,%.6g,%lld,%.6g,%d,%.4g,%d\n", p.d, p.hidden, p.subjects,
                               p.facts, p.accuracy, p.bits, p.params, p.bits_per_param, p.steps, p.seconds, int(p.stored));
@@ -370,7 +362,7 @@ void draw_sweep(App& a, const ViewCtx& ctx) {
     a.offer_export("Sweep summary (CSV)", "factlab-capacity-summary.csv", "text/csv", [&S]() {
         std::string s = "d,hidden,params,best_facts,bits_per_param,compiled_params,compiled_bits_per_param,compiled_accuracy\n";
         char buf[200];
-        for (const auto& r : S.results()) {
+        for (const auto& r : S.results) {
             std::snprintf(buf, sizeof buf, "%d,%d,%lld,%d,%.6g,%lld,%.6g,%.6g\n", r.d, r.hidden, r.params, r.best_facts,
                           r.bits_per_param, r.compiled_params, r.compiled_bits_per_param, r.compiled_accuracy);
             s += buf;

@@ -32,67 +32,7 @@ const TfModel& tflab_model(App& a) {
     return m;
 }
 
-//-----------------------------------------------------------------------------
-// [SECTION] Training in the page
-//-----------------------------------------------------------------------------
-constexpr int kAccEvery = 25;      // steps between accuracy measurements (a batched forward of every prompt)
-
-static void measure(TfTraining& T) {
-    T.acc_steps.push_back(float(T.trainer.steps_done()));
-    T.acc_train.push_back(float(T.trainer.accuracy(false)));
-    T.acc_held.push_back(float(T.trainer.accuracy(true)));
-}
-
-void tflab_start_training(App& a) {
-    TfTraining& T = tflab(a).training;
-    if (a.facts.facts.empty()) a.model();   // loads the built-in facts on first use
-    T = TfTraining{};
-    TfTrainConfig c;
-    c.steps = int(a.state.get_int("tf_steps", 400, 10, 5000));
-    c.seed = uint64_t(a.state.get_int("tf_train_seed", 1, 0, 1000000));
-    T.source = a.facts_source;
-    if (!T.trainer.reset(a.facts, c, &T.error)) return;
-    T.active = T.playing = true;
-    T.started_ms = platform::now_ms();
-    measure(T);
-}
-
-void tflab_use_trained(App& a) {
-    TfLab& L = tflab(a);
-    TfTraining& T = L.training;
-    tflab_model(a);
-    TfModel& m = L.model;
-    m.w = T.trainer.weights();
-    m.vocab = T.trainer.vocab();
-    m.facts = T.trainer.facts();
-    m.name = "trained here on " + T.source + " (" + std::to_string(T.trainer.steps_done()) + " Adam steps)";
-    m.ok = true;
-    m.error.clear();
-    ++m.version;
-}
-
-void tflab_tick(App& a) {
-    TfTraining& T = tflab(a).training;
-    int frame = ImGui::GetFrameCount();
-    if (T.last_tick_frame == frame) return;
-    T.last_tick_frame = frame;
-    T.meter.tick();
-    if (!T.active || !T.playing) return;
-    Budget b(T.meter.budget());
-    int steps = 0;
-    while (!b.over() && !T.trainer.done()) {
-        T.trainer.step();
-        ++steps;
-        if (T.trainer.steps_done() % kAccEvery == 0 || T.trainer.done()) { measure(T); break; }
-    }
-    T.work_ms += b.elapsed();
-    T.meter.add(steps, b.elapsed());
-    if (T.trainer.done()) {
-        T.playing = false;
-        T.active = false;
-        tflab_use_trained(a);
-    }
-}
+// Training in the page: tftrain.cpp.
 
 //-----------------------------------------------------------------------------
 // [SECTION] Run

@@ -69,24 +69,12 @@ struct TfRun {
     bool greedy_ended = false;          // stopped at the end token
 };
 
-// A fresh model trained in the page (the train view), a slice of steps per frame.
-struct TfTraining {
-    TfTrainer trainer;
-    bool active = false;                // reset and not yet finished or stopped
-    bool playing = false;
-    std::string error;
-    std::vector<float> acc_steps, acc_train, acc_held;   // accuracy curve, measured every few steps
-    double started_ms = 0, work_ms = 0;
-    std::string source;                 // which facts ("built-in athletes", a file name)
-    Meter meter;
-    int last_tick_frame = -1;
-};
-
 struct TfLab {
     TfModel model;
     TfRun run;
     std::string run_key;
     TfTraining training;
+    bool train_autostarted = false;     // tf_train=1 started it (once per page)
 };
 
 TfLab& tflab(App& a);
@@ -97,13 +85,7 @@ const TfRun& tflab_run(App& a);
 // Runs `prompt` through the model (no cache): what tflab_run does.
 void tflab_compute_run(const TfModel& m, const FactSet& facts, const std::string& prompt, TfRun* out);
 
-// Once per frame (later calls in the same frame return at once): this frame's
-// share of training, and the trained model into the lab when it finishes.
-void tflab_tick(App& a);
-// Starts training a fresh model on the app's current facts.
-void tflab_start_training(App& a);
-// Puts the trainer's current weights into the lab (every view then shows them).
-void tflab_use_trained(App& a);
+// tflab_tick, tflab_start_training, tflab_use_trained: tftrain.hpp.
 
 std::string tflab_prompt(const App& a);   // state tf_prompt, or the default
 // "2 layers, d_model 64, 4 heads, MLP 256, 143,000 weights": for every figure's caption.

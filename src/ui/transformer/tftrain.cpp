@@ -1,108 +1,141 @@
 // tftrain.cpp: see tftrain.hpp.
 #include "ui/transformer/tftrain.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include "core/rng.hpp"
+#include <imgui.h>
+#include "platform/platform.hpp"
+#include "ui/common/app.hpp"
+#include "ui/transformer/tflab.hpp"
 
 namespace factlab {
 
+constexpr int kJobSlotGpt = 0;      // platform::job_* slot of the train view's job
+constexpr int kAccEvery = 25;       // steps between accuracy measurements (a forward of every prompt)
+
 bool TfTrainer::reset(const FactSet& facts, const TfTrainConfig& c, std::string* error) {
+    stop();
     *this = TfTrainer{};
-    cfg_ = c;
+    GptRecipe r = gpt_builtin_recipe();
+    r.train.steps = c.steps;
+    r.train.seed = c.seed;
+    if (!gpt_prepare(facts, r, &set_, error)) return false;
     facts_ = facts;
-    vocab_ = gpt_make_vocab(facts);
-    std::vector<GptPrompt> prompts;
-    if (!gpt_build_prompts(facts, vocab_, &prompts, error)) return false;
-    if (prompts.empty()) { *error = "The facts give no prompts to train on."; return false; }
-    for (const GptPrompt& p : prompts) {
-        Row r;
-        gpt_training_row(p, &r.input, &r.targets);
-        (p.held_out ? held_ : train_).push_back(std::move(r));
-    }
-    GptConfig g;
-    g.n_layer = c.n_layer;
-    g.n_head = c.n_head;
-    g.n_embd = c.n_embd;
-    g.n_inner = c.n_inner;
-    g.vocab_size = vocab_.size();
-    // Room for prompts a little longer than the templates' (a reader's own phrasing).
-    g.n_positions = gpt_max_row_length(prompts) + 8;
-    if (!w_.resize(g, error)) return false;
-    w_.init(c.seed);
-    grad_ = w_;
-    m_ = w_;
-    v_ = w_;
-    m_.set_zero();
-    v_.set_zero();
-    order_.resize(train_.size());
-    for (int i = 0; i < int(order_.size()); ++i) order_[size_t(i)] = i;
-    return true;
+    spec_.model = set_.config;
+    spec_.train = r.train;
+    spec_.acc_every = kAccEvery;
+    spec_.round_fp16 = r.round_fp16;
+    spec_.prompts = set_.prompts;
+    started_ms_ = platform::now_ms();
+    progress_.steps_total = c.steps;
+    if (worker_.start(kJobSlotGpt, encode_gpt_job(spec_))) return true;
+    return start_page(error);
 }
 
-GptBatch TfTrainer::pack(const std::vector<Row>& rows, const std::vector<int>& order, int b0, int b1) const {
-    GptBatch b;
-    b.starts.push_back(0);
-    for (int i = b0; i < b1; ++i) {
-        const Row& r = rows[size_t(order.empty() ? i : order[size_t(i)])];
-        b.tokens.insert(b.tokens.end(), r.input.begin(), r.input.end());
-        b.targets.insert(b.targets.end(), r.targets.begin(), r.targets.end());
-        b.starts.push_back(int(b.tokens.size()));
-    }
-    return b;
+bool TfTrainer::start_page(std::string* error) {
+    worker_.stop();
+    page_ = true;
+    if (job_.start(spec_, error)) return true;
+    page_ = false;
+    return false;
 }
 
-double TfTrainer::step() {
-    if (done() || train_.empty()) return 0;
-    const int n = int(train_.size()), B = std::min(cfg_.batch, n);
-    if (cursor_ == 0 || cursor_ + B > n) {   // a fresh seeded shuffle each epoch
-        Rng rng(cfg_.seed * 1000003ull + epoch_++);
-        for (int i = n - 1; i > 0; --i) std::swap(order_[size_t(i)], order_[rng.below(uint32_t(i + 1))]);
-        cursor_ = 0;
+void TfTrainer::stop() { worker_.stop(); }
+
+double TfTrainer::wall_ms() const { return started_ms_ > 0 ? platform::now_ms() - started_ms_ : 0; }
+
+bool TfTrainer::tick(bool playing, double budget_ms) {
+    if (page_) {
+        if (!playing || job_.done()) return false;
+        platform::keep_awake();                    // work in frames: the page must keep drawing
+        job_.run_chunk(budget_ms);
+        return true;
     }
-    GptBatch batch = pack(train_, order_, cursor_, cursor_ + B);
-    cursor_ += B;
-    grad_.set_zero();
-    const int nt = std::max(1, batch.n_targets());
-    double loss = gpt_loss_and_grad(w_, batch, &grad_, 1.0f / nt, &cache_) / nt;
-    // Adam, PyTorch's update with bias correction.
-    ++step_;
-    const float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
-    const float c1 = 1.0f - std::pow(b1, float(step_)), c2 = 1.0f - std::pow(b2, float(step_));
-    std::vector<GptTensor> W = w_.tensors(), G = grad_.tensors(), M = m_.tensors(), V = v_.tensors();
-    for (size_t k = 0; k < W.size(); ++k) {
-        for (int64_t i = 0; i < W[k].size(); ++i) {
-            float g = G[k].data[i];
-            float& m = M[k].data[i];
-            float& v = V[k].data[i];
-            m = b1 * m + (1 - b1) * g;
-            v = b2 * v + (1 - b2) * g * g;
-            W[k].data[i] -= cfg_.lr * (m / c1) / (std::sqrt(v / c2) + eps);
+    if (!worker_.on()) return false;
+    if (!worker_.failed().empty()) {              // the same numbers, from the start, on the page
+        std::string err;
+        if (!start_page(&err)) progress_.error = err;
+        return true;
+    }
+    bool changed = false;
+    std::string bytes, err;
+    while (worker_.next(&bytes)) {
+        changed = true;
+        GptTrainProgress p;
+        bool hw = false;
+        if (jobs::job_error_text(bytes, &err)) { progress_.error = err; progress_.done = true; worker_.stop(); break; }
+        if (!decode_gpt_snapshot(bytes, spec_.model, &p, &w_, &hw, &err)) {
+            progress_.error = err; progress_.done = true; worker_.stop(); break;
         }
+        progress_ = std::move(p);
+        has_w_ = has_w_ || hw;
     }
-    losses_.push_back(float(loss));
-    return loss;
+    if (progress_.done) worker_.stop();
+    else if (playing) worker_.grant();
+    else worker_.hold();
+    return changed;
 }
 
-double TfTrainer::accuracy(bool held_out) {
-    const std::vector<Row>& rows = held_out ? held_ : train_;
-    if (rows.empty()) return 0;
-    GptBatch batch = pack(rows, {}, 0, int(rows.size()));
-    GptBatchCache c;
-    gpt_loss_and_grad(w_, batch, nullptr, 1.0f, &c);
-    // c.probs rows follow the batch's target rows in order: sequence by sequence.
-    int known = 0, k = 0;
-    for (size_t s = 0; s + 1 < batch.starts.size(); ++s) {
-        bool ok = true;
-        for (int i = batch.starts[s]; i < batch.starts[s + 1]; ++i) {
-            if (batch.targets[size_t(i)] < 0) continue;
-            Eigen::Index best = 0;
-            c.probs.row(k++).maxCoeff(&best);
-            ok = ok && int(best) == batch.targets[size_t(i)];
-        }
-        known += ok;
+//-----------------------------------------------------------------------------
+// The lab's side: start, tick, use the model
+//-----------------------------------------------------------------------------
+static std::string training_key(const App& a) {
+    return std::to_string(a.facts_version) + "/" + std::to_string(a.state.get_int("tf_steps", 400, 10, 5000)) + "/" +
+           std::to_string(a.state.get_int("tf_train_seed", 1, 0, 1000000));
+}
+
+void tflab_start_training(App& a) {
+    TfTraining& T = tflab(a).training;
+    if (a.facts.facts.empty()) a.model();   // loads the built-in facts on first use
+    T.trainer.stop();
+    T = TfTraining{};
+    TfTrainConfig c;
+    c.steps = int(a.state.get_int("tf_steps", 400, 10, 5000));
+    c.seed = uint64_t(a.state.get_int("tf_train_seed", 1, 0, 1000000));
+    T.source = a.facts_source;
+    T.key = training_key(a);
+    if (!T.trainer.reset(a.facts, c, &T.error)) return;
+    T.active = T.playing = true;
+}
+
+void tflab_use_trained(App& a) {
+    TfLab& L = tflab(a);
+    TfTraining& T = L.training;
+    if (!T.trainer.has_weights()) return;
+    tflab_model(a);
+    TfModel& m = L.model;
+    m.w = T.trainer.weights();
+    m.vocab = T.trainer.vocab();
+    m.facts = T.trainer.facts();
+    m.name = "trained here on " + T.source + " (" + std::to_string(T.trainer.progress().steps_done) + " Adam steps)";
+    m.ok = true;
+    m.error.clear();
+    ++m.version;
+}
+
+void tflab_tick(App& a) {
+    TfTraining& T = tflab(a).training;
+    int frame = ImGui::GetFrameCount();
+    if (T.last_tick_frame == frame) return;
+    T.last_tick_frame = frame;
+    T.meter.tick();
+    if (!T.active) return;
+    if (training_key(a) != T.key) {              // new facts or settings: this run is not theirs any more
+        T.trainer.stop();
+        T.active = T.playing = false;
+        T.note = "The facts or the settings changed, so this training stopped. Train a fresh model to use them.";
+        return;
     }
-    return double(known) / double(rows.size());
+    Budget b(T.meter.budget());
+    T.trainer.tick(T.playing, b.left());
+    T.meter.add(0, b.elapsed());
+    const GptTrainProgress& p = T.trainer.progress();
+    if (!p.error.empty()) {
+        T.error = p.error;
+        T.active = T.playing = false;
+        T.trainer.stop();
+    } else if (p.done) {
+        T.active = T.playing = false;
+        tflab_use_trained(a);
+    }
 }
 
 }  // namespace factlab

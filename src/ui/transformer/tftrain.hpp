@@ -1,61 +1,85 @@
-// tftrain.hpp: training a fresh transformer on a facts set in the page, a few
-// Adam steps per frame (the page stays responsive), for the lab's train view.
+// tftrain.hpp: training a fresh transformer on a facts set in the page, for the
+// lab's train view: in a Web Worker of its own when one starts (the page only
+// draws the snapshots), else a few Adam steps per frame on the page thread.
 //
-// The data are src/core/gpt's prompts (templates per relation, one held out) as
-// training rows with the loss on the answer's tokens; the model is GPT-2's
-// architecture from src/core/gpt/model.hpp, trained by plain Adam (PyTorch's
-// defaults: betas 0.9, 0.999, eps 1e-8). A fact counts as known when, fed its
-// own answer so far, the model's top word is the next answer word every time and
-// then the end token: exactly when greedy decoding returns the whole object.
+// Either way the work is core/jobs_gpt.hpp's GptTrainJob: the built-in recipe
+// (gpt_builtin_recipe: 2 layers, d_model 64, 4 heads, MLP 256, batch 256, lr 3e-3,
+// GptTrainer's Adam and batches, weights rounded to float16 at the end) on the
+// prompts of the facts, exactly what `factlab-cli gpt train` runs, so the built-in
+// facts with the default steps and seed give the built-in model bit for bit, in a
+// worker or not. A fact counts as known when greedy decoding returns the whole
+// object and then the end token (gpt_evaluate).
 #pragma once
 #include <cstdint>
 #include <string>
-#include <vector>
 #include "core/facts.hpp"
-#include "core/gpt/model.hpp"
-#include "core/gpt/prompts.hpp"
+#include "core/gpt/builtin.hpp"
+#include "core/jobs_gpt.hpp"
+#include "ui/common/slice.hpp"
+#include "ui/common/worker_job.hpp"
 
 namespace factlab {
 
+struct App;
+
 struct TfTrainConfig {
-    int n_layer = 2, n_embd = 64, n_head = 4, n_inner = 256;   // the probe's shape (REFERENCE.md)
-    int steps = 400, batch = 256;
-    float lr = 3e-3f;
+    int steps = 400;                  // the recipe's
     uint64_t seed = 1;
 };
 
 class TfTrainer {
 public:
-    // Builds the vocabulary, prompts and rows of `facts` and a freshly initialised
-    // model. False with a message (and nothing to train) on a problem.
+    // Prepares the facts' prompts and starts the job (in a worker when one starts).
+    // False with a message (and nothing running) on a problem.
     bool reset(const FactSet& facts, const TfTrainConfig& c, std::string* error);
-    double step();                                   // one Adam step; returns the batch's mean loss
-    bool done() const { return step_ >= cfg_.steps; }
-    int steps_done() const { return step_; }
-    const TfTrainConfig& config() const { return cfg_; }
-    const GptWeights& weights() const { return w_; }
-    const GptVocab& vocab() const { return vocab_; }
+    // This frame's share: the worker's new snapshots (and more chunks granted while
+    // playing), or about budget_ms of steps on the page thread. Returns true when
+    // something changed.
+    bool tick(bool playing, double budget_ms);
+    void stop();                                     // cancel: ends the worker
+    const GptTrainProgress& progress() const { return page_ ? job_.progress() : progress_; }
+    bool done() const { return progress().done; }
+    // The newest weights the page has (a worker sends them at accuracy points, on a pause and at the end).
+    bool has_weights() const { return page_ || has_w_; }
+    const GptWeights& weights() const { return page_ ? job_.weights() : w_; }
+    const GptVocab& vocab() const { return set_.vocab; }
     const FactSet& facts() const { return facts_; }
-    // Share of the training (or held-out) prompts the model knows now: one batched forward.
-    double accuracy(bool held_out);
-    const std::vector<float>& losses() const { return losses_; }
-    int train_rows() const { return int(train_.size()); }
-    int held_rows() const { return int(held_.size()); }
+    const char* where() const { return page_ ? "page" : worker_.on() ? "worker" : ""; }
+    double wall_ms() const;                          // since the start
 
 private:
-    struct Row { std::vector<int> input, targets; };
-    GptBatch pack(const std::vector<Row>& rows, const std::vector<int>& order, int b0, int b1) const;
-    TfTrainConfig cfg_;
+    bool start_page(std::string* error);
     FactSet facts_;
-    GptVocab vocab_;
-    std::vector<Row> train_, held_;
-    std::vector<int> order_;
-    int cursor_ = 0;
-    uint64_t epoch_ = 0;
-    GptWeights w_, grad_, m_, v_;
-    GptBatchCache cache_;
-    int step_ = 0;
-    std::vector<float> losses_;
+    GptTrainingSet set_;
+    GptTrainJobSpec spec_;
+    GptTrainJob job_;                                // the page thread's run
+    bool page_ = false;
+    WorkerJob worker_;
+    GptTrainProgress progress_;                      // the worker's last snapshot
+    GptWeights w_;
+    bool has_w_ = false;
+    double started_ms_ = 0;
 };
+
+// The train view's state: a fresh model trained in the page.
+struct TfTraining {
+    TfTrainer trainer;
+    bool active = false;                // started and not yet finished or stopped
+    bool playing = false;
+    std::string error;
+    std::string note;                   // why training stopped (settings changed)
+    std::string source;                 // which facts ("built-in athletes", a file name)
+    std::string key;                    // facts and settings it started with
+    Meter meter;
+    int last_tick_frame = -1;
+};
+
+// Once per frame (later calls in the same frame return at once): this frame's
+// share of training, and the trained model into the lab when it finishes.
+void tflab_tick(App& a);
+// Starts training a fresh model on the app's current facts.
+void tflab_start_training(App& a);
+// Puts the trainer's current weights into the lab (every view then shows them).
+void tflab_use_trained(App& a);
 
 }  // namespace factlab

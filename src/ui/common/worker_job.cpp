@@ -1,0 +1,43 @@
+// worker_job.cpp: see worker_job.hpp.
+#include "ui/common/worker_job.hpp"
+
+#include "core/jobs_long.hpp"
+#include "platform/platform.hpp"
+
+namespace factlab {
+
+bool WorkerJob::start(int slot, const std::string& bytes) {
+    stop();
+    received_ = allowed_ = 0;
+    if (!platform::job_start(slot, bytes)) return false;
+    slot_ = slot;
+    return true;
+}
+
+void WorkerJob::stop() {
+    if (slot_ >= 0) platform::job_stop(slot_);
+    slot_ = -1;
+}
+
+void WorkerJob::grant(uint32_t ahead) {
+    if (slot_ < 0 || received_ + ahead <= allowed_) return;
+    allowed_ = received_ + ahead;
+    platform::job_post(slot_, jobs::encode_allow(allowed_));
+}
+
+void WorkerJob::hold() {
+    if (slot_ < 0 || allowed_ <= received_) return;
+    allowed_ = received_;
+    platform::job_post(slot_, jobs::encode_allow(allowed_));
+}
+
+bool WorkerJob::next(std::string* bytes) {
+    if (slot_ < 0 || !platform::job_take(slot_, bytes)) return false;
+    uint32_t chunk = 0;
+    if (jobs::snapshot_chunk(*bytes, &chunk) && chunk > received_) received_ = chunk;
+    return true;
+}
+
+std::string WorkerJob::failed() const { return slot_ >= 0 ? platform::job_failed(slot_) : std::string(); }
+
+}  // namespace factlab
