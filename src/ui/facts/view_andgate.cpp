@@ -94,7 +94,7 @@ Stand_in stand_in(App& a, const Model& m, const LookupResult& L, const ui::Subje
 // a diamond marks a name with other tokens (its boundary differs from the shaded one).
 void draw_marker(ImVec2 c, float r, bool fires, bool diamond, bool selected) {
     ImDrawList* dl = plot::DrawList();
-    ImU32 col = fires ? theme::positive() : theme::negative();
+    ImU32 col = fires ? theme::firing() : theme::silent();
     if (selected) {   // the studied subject: a target ring in the text colour, distinct from both states
         dl->AddCircle(c, r * 2.3f, theme::text(), 0, 2.0f);
         dl->AddLine(ImVec2(c.x - r * 3.2f, c.y), ImVec2(c.x - r * 2.3f, c.y), theme::text(), 2.0f);
@@ -242,10 +242,10 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     static int hovered_row = -1;   // a hovered table row lights up its point (one frame later)
     int hovered_pt = -1;
     if (plot::Begin("gate", ImVec2(W, ph), {xmin, xmax, xl.c_str()}, {ymin, ymax, yl.c_str()})) {
-        plot::FillHalfPlane(alpha, beta, bias + rest_owner, theme::with_alpha(theme::positive(), 0.20f));
+        plot::FillHalfPlane(alpha, beta, bias + rest_owner, theme::with_alpha(theme::firing(), 0.20f));
         plot::HLine(0, theme::grid());
         plot::VLine(0, theme::grid());
-        plot::BoundaryLine(alpha, beta, bias + rest_owner, theme::positive(), 2.0f);
+        plot::BoundaryLine(alpha, beta, bias + rest_owner, theme::firing(), 2.0f);
         // Hover: the nearest point within reach.
         float fs = ImGui::GetFontSize(), r = std::max(3.0f, fs * 0.3f);
         if (plot::Hovered()) {
@@ -304,10 +304,10 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
                 if (clash) continue;
                 placed.push_back(rc);
                 ImDrawList* dl = plot::DrawList();
-                ImU32 bg = p.selected ? theme::with_alpha(theme::highlight(), 0.85f)
+                ImU32 bg = p.selected ? theme::focus()
                                       : theme::with_alpha(ImGui::GetColorU32(ImGuiCol_ChildBg), 0.75f);
                 dl->AddRectFilled(ImVec2(rc.x - 2, rc.y), ImVec2(rc.z + 2, rc.w), bg, 3);
-                dl->AddText(ImVec2(rc.x, rc.y), p.selected ? IM_COL32(0, 0, 0, 255) : theme::text(), p.name.c_str());
+                dl->AddText(ImVec2(rc.x, rc.y), p.selected ? theme::text_on(theme::focus()) : theme::text(), p.name.c_str());
                 ++labelled;
                 break;
             }
@@ -325,7 +325,7 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     // Legend, wrapping on a phone.
     {
         ui::Flow f;
-        ImU32 pos = theme::positive(), neg = theme::negative();
+        ImU32 pos = theme::firing_ink(), neg = theme::silent_ink();
         auto item = [&](const char* glyph, ImU32 c, const char* text) {
             std::string s = std::string(glyph) + " " + text;
             f.next(ImGui::CalcTextSize(s.c_str()).x);
@@ -364,9 +364,9 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
             float pre = p.wE + bias;
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImVec4 col = ImGui::ColorConvertU32ToFloat4(pre > 0 ? theme::positive() : theme::text());
+            ImVec4 col = ImGui::ColorConvertU32ToFloat4(pre > 0 ? theme::firing_ink() : theme::text());
             if (p.selected) {   // the studied name: highlighted row, plain text for contrast
-                ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, theme::with_alpha(theme::highlight(), 0.35f));
+                ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, theme::with_alpha(theme::focus(), 0.25f));
                 col = ImGui::GetStyleColorVec4(ImGuiCol_Text);
             }
             ImGui::PushID(i);

@@ -54,7 +54,7 @@ void draw_train(App& a, const ViewCtx& ctx) {
     else
         std::snprintf(line, sizeof line, "Done: %d steps in %.1f s of work; the lab now uses this model.", done, T.work_ms / 1000.0);
     ImGui::TextUnformatted(line);
-    ui::ProgressBar(float(done) / std::max(1, total), width, theme::series(0));
+    ui::ProgressBar(float(done) / std::max(1, total), width, theme::learned());
 
     const std::vector<float>& loss = T.trainer.losses();
     float pw = ui::Narrow(ctx) ? width : (width - ImGui::GetStyle().ItemSpacing.x) / 2;
@@ -64,7 +64,7 @@ void draw_train(App& a, const ViewCtx& ctx) {
     ImGui::BeginGroup();
     ImGui::TextUnformatted("Loss (cross-entropy on the answer words)");
     if (plot::Begin("loss", ImVec2(pw, ph), {0, double(std::max(1, total)), "Adam step"}, {0, double(lmax), nullptr})) {
-        if (!loss.empty()) plot::LineY(loss.data(), int(loss.size()), theme::series(0), 1, 1);
+        if (!loss.empty()) plot::LineY(loss.data(), int(loss.size()), theme::learned(), 1, 1);
         plot::End();
     }
     ImGui::EndGroup();
@@ -76,9 +76,9 @@ void draw_train(App& a, const ViewCtx& ctx) {
         for (float v : T.acc_train) tr.push_back(100 * v);
         for (float v : T.acc_held) ho.push_back(100 * v);
         if (!tr.empty()) {
-            plot::Line(T.acc_steps.data(), tr.data(), int(tr.size()), theme::series(0), 2.5f);
-            plot::Line(T.acc_steps.data(), ho.data(), int(ho.size()), theme::series(2), 1.5f);
-            plot::Points(T.acc_steps.data(), ho.data(), int(ho.size()), theme::series(2), 2.5f);
+            plot::Line(T.acc_steps.data(), tr.data(), int(tr.size()), theme::learned(), 2.5f);
+            plot::Line(T.acc_steps.data(), ho.data(), int(ho.size()), theme::data(), 1.5f, plot::Dash::Dashed);
+            plot::Points(T.acc_steps.data(), ho.data(), int(ho.size()), theme::data(), 2.5f);
         }
         plot::End();
     }
