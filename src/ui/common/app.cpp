@@ -306,8 +306,8 @@ static void draw_present(App& a, const ViewInfo* cur) {
     auto go = [&](int k) { if (k >= 0 && k < n) a.state.set("view", views[k].id); };
     ImGuiIO& io = ImGui::GetIO();
     if (!io.WantTextInput && !a.state.has("tour")) {   // the tour has the arrow keys while it runs
-        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageDown))) go(i + 1);
-        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow)) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageUp))) go(i - 1);
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), false) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageDown), false)) go(i + 1);
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow), false) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageUp), false)) go(i - 1);
     }
     ImGui::BeginDisabled(i == 0);
     if (ImGui::Button("\xE2\x80\xB9 Previous")) go(i - 1);   // ‹

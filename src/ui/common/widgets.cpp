@@ -76,8 +76,8 @@ void StepHeading(const char* number, const char* title, ImU32 accent) {
 
 ImU32 AccentText() { return theme::focus_ink(); }
 
-void Arrow(const char* words) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(AccentText()));
+void Arrow(const char* words) {   // the text colour: an arrow between steps singles nothing out
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::text()));
     ImGui::PushTextWrapPos(0.0f);
     ImGui::Text("\xE2\x86\x93  %s", words);   // ↓
     ImGui::PopTextWrapPos();
