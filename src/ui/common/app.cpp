@@ -316,17 +316,21 @@ static void draw_present(App& a, const ViewInfo* cur) {
     ImGui::BeginDisabled(i + 1 >= n);
     if (ImGui::Button("Next \xE2\x80\xBA")) go(i + 1);       // ›
     ImGui::EndDisabled();
-    ImGui::SameLine();
-    ImGui::AlignTextToFramePadding();
     const char* lab = "";
     for (const LabInfo& l : all_labs())
         if (cur && std::string(l.id) == cur->lab) lab = l.title;
-    ImGui::Text("%d of %d \xC2\xB7 %s", i + 1, n, lab);
+    char where[96];
+    std::snprintf(where, sizeof where, "%d of %d \xC2\xB7 %s", i + 1, n, lab);
+    // Exit at the right; the panel's place beside Next when it fits, else on its own line (a phone).
+    const float sp = ImGui::GetStyle().ItemSpacing.x;
     float bw = ImGui::CalcTextSize("Exit present").x + ImGui::GetStyle().FramePadding.x * 2;
+    float right = ImGui::GetWindowContentRegionMax().x;
     ImGui::SameLine();
-    float x = ImGui::GetWindowContentRegionMax().x - bw;
-    if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
+    bool fits = ImGui::GetCursorPosX() + ImGui::CalcTextSize(where).x + sp + bw <= right;
+    if (fits) { ImGui::AlignTextToFramePadding(); ImGui::TextUnformatted(where); ImGui::SameLine(); }
+    if (right - bw > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(right - bw);
     if (ImGui::Button("Exit present")) a.state.erase("present");
+    if (!fits) ImGui::TextUnformatted(where);
     ImGui::Separator();
     if (!cur) return;
     ImGui::BeginChild("##present", ImVec2(0, 0), false);

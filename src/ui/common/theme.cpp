@@ -51,7 +51,7 @@ void apply(bool dark, float scale) {
     c[ImGuiCol_TableBorderLight] = v4(p.border);
     c[ImGuiCol_TableHeaderBg] = v4(p.frame_bg);
     c[ImGuiCol_TableRowBgAlt] = v4(p.row_alt);
-    c[ImGuiCol_PlotHistogram] = v4(p.primary);
+    c[ImGuiCol_PlotHistogram] = v4(p.progress);   // its label is drawn over it in the text colour
     c[ImGuiCol_NavHighlight] = v4(p.primary);
     style.ScaleAllSizes(scale);
     ImGui::GetStyle() = style;

@@ -104,6 +104,7 @@ static Palette build(bool dark) {
         p.data = {150, 166, 190};
         p.grid = {255, 255, 255, 28};
     }
+    p.progress = dark ? Rgba{30, 84, 130} : Rgba{150, 192, 232};
     p.primary = kOiBlue;                  // white on it: 5.2:1
     p.primary_hover = {0, 96, 152};
     p.primary_text = {255, 255, 255};
@@ -179,6 +180,7 @@ std::vector<TextPair> text_pairs(bool dark) {
     out.push_back({"text on an unknown token (wrong tint)", p.text, over(Rgba{p.wrong.r, p.wrong.g, p.wrong.b, 64}, p.panel_bg)});
     out.push_back({"text on a table's alternate row", p.text, p.row_alt});
     out.push_back({"soft text on a table's alternate row", p.soft, p.row_alt});
+    out.push_back({"text on a progress bar's done part", p.text, p.progress});
     out.push_back({"text on a hovered slider", p.text, p.frame_hover});
     out.push_back({"text on a dragged slider", p.text, p.frame_active});
     return out;

@@ -26,6 +26,7 @@ struct Palette {
     // Surfaces.
     Rgba window_bg, panel_bg, plot_bg, row_alt, frame_bg, frame_hover, frame_active, popup_bg, border, field_border;
     Rgba button, button_hover, button_active, button_text;      // plain buttons
+    Rgba progress;                                              // a progress bar's done part (text sits on it)
     Rgba primary, primary_hover, primary_text;                  // the one prominent action ("Start the tour")
     Rgba tab, tab_active, tab_text, tab_active_text;            // lab tabs and step tabs
     Rgba chip, chip_selected, chip_text, chip_selected_text;    // selectable suggestion chips
