@@ -241,6 +241,12 @@ void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool co
 
 static void draw_messages(App& a);
 
+float App::text_scale() const {
+    if (!present()) return 1.0f;
+    // The screen's width in CSS pixels (DisplaySize is logical); a phone keeps its panels' layout at 1.2x.
+    return ImGui::GetCurrentContext() && ImGui::GetIO().DisplaySize.x < 800 ? 1.2f : 1.5f;
+}
+
 void look_menu_items(App& a) {
     if (ImGui::MenuItem("Present (projector)")) a.state.set_bool("present", true);
     if (ImGui::IsItemHovered()) ui::Tooltip("Larger text, one panel at a time: Previous / Next or the arrow keys");

@@ -124,10 +124,11 @@ struct App {
     bool details() const { return state.get_bool("details", details_default); }
     bool detail_line() { bool on = details(); if (on) ++details_drawn_; return on; }
     int details_drawn_last_frame() const { return details_last_; }
-    // Present mode (present=1), for a projector: text 1.5 times larger, one panel
-    // at a time with Previous / Next (arrow keys too), no scrolling inside a panel.
+    // Present mode (present=1), for a projector: text 1.5 times larger (1.2 on a
+    // phone-wide screen), one panel at a time with Previous / Next (arrow keys too),
+    // no scrolling inside a panel.
     bool present() const { return state.get_bool("present", false) && !state.get_bool("embed", false); }
-    float text_scale() const { return present() ? 1.5f : 1.0f; }
+    float text_scale() const;
 
 private:
     Model model_;
