@@ -46,6 +46,8 @@
     jobs: function () { return JSON.parse(call("factlab_jobs_json", "string", [], [])); },
     // The superposition lab's main run: step, worst pair, frame rate while it ran.
     superposition: function () { return JSON.parse(call("factlab_superposition_json", "string", [], [])); },
+    // The look: both themes' text/background pairs, the colours drawn now, details and present (docs/palette.md).
+    theme: function () { return JSON.parse(call("factlab_look_json", "string", [], [])); },
     // The postMessage protocol, called directly: returns the reply object (or null).
     message: function (msg) {
       var reply = sendMessage(msg);

@@ -91,7 +91,7 @@ bool init(int width, int height, const char* title) {
 }
 
 void render_frame() {
-    ensure_fonts(content_scale());
+    ensure_fonts(content_scale() * app().text_scale());   // present mode: larger text, rasterised sharp
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     fix_display_size();

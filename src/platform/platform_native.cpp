@@ -110,6 +110,7 @@ static void draw_debug(App& a) {
     if (ImGui::SmallButton("Debug")) ImGui::OpenPopup("debug-menu");
     if (ImGui::BeginPopup("debug-menu")) {
         ImGui::MenuItem("ImGui metrics", nullptr, &metrics);
+        look_menu_items(a);   // present mode; details (always on in a debug build)
         if (ImGui::MenuItem("Dump model as .npy (factlab-model/)")) {
             std::string err;
             if (save_model("factlab-model", a.model(), &err)) a.toast("Model written to factlab-model/");
@@ -165,6 +166,9 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "factlab: could not open an OpenGL 3.3 window\n");
         return 1;
     }
+#ifndef NDEBUG
+    app().details_default = true;   // the debug build shows frames/s, kernel and memory unless details=0
+#endif
     app().reset_facts();
     host::restore_state_from_link();
     int frame = 0;

@@ -17,6 +17,7 @@
 #include "ui/common/share.hpp"
 #include "ui/common/state_links.hpp"
 #include "ui/common/tour.hpp"
+#include "ui/common/theme_palette.hpp"
 #include "ui/superposition/superlab.hpp"
 
 namespace factlab {
@@ -149,6 +150,34 @@ static std::string vectors_hash(const Superposer& sp) {
     char buf[20];
     std::snprintf(buf, sizeof buf, "%016llx", (unsigned long long)h);
     return buf;
+}
+
+// The look (tests/browser/look.test.mjs): every text/background pair of both
+// themes as the palette defines them, the colours ImGui really draws with now,
+// and the reader-facing toggles (details, present) with the font size in use.
+extern "C" const char* factlab_look_json() {
+    auto rgba = [](theme::Rgba c) { return nlohmann::json::array({c.r, c.g, c.b, c.a}); };
+    auto live = [](ImGuiCol i) {
+        ImVec4 v = ImGui::GetStyle().Colors[i];
+        return nlohmann::json::array({int(std::lround(v.x * 255)), int(std::lround(v.y * 255)), int(std::lround(v.z * 255)),
+                                      int(std::lround(v.w * 255))});
+    };
+    nlohmann::json pairs;
+    for (bool dark : {false, true}) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const theme::TextPair& t : theme::text_pairs(dark)) list.push_back({{"what", t.what}, {"fg", rgba(t.fg)}, {"bg", rgba(t.bg)}});
+        pairs[dark ? "dark" : "light"] = list;
+    }
+    App& a = app();
+    nlohmann::json j = {{"dark", a.dark}, {"details", a.details()}, {"details_drawn", a.details_drawn_last_frame()},
+                        {"present", a.present()}, {"font_px", ImGui::GetCurrentContext() ? ImGui::GetFontSize() : 0.0f},
+                        {"style", {{"text", live(ImGuiCol_Text)}, {"text_disabled", live(ImGuiCol_TextDisabled)},
+                                   {"window_bg", live(ImGuiCol_WindowBg)}, {"child_bg", live(ImGuiCol_ChildBg)},
+                                   {"popup_bg", live(ImGuiCol_PopupBg)}, {"frame_bg", live(ImGuiCol_FrameBg)},
+                                   {"button", live(ImGuiCol_Button)}, {"button_hovered", live(ImGuiCol_ButtonHovered)}}},
+                        {"pairs", pairs}};
+    g_out = j.dump();
+    return g_out.c_str();
 }
 
 extern "C" const char* factlab_superposition_json() {

@@ -149,7 +149,7 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
     for (int j = 0; j < grid; ++j) {
         float x = p.x + (j % per_row) * cell, y = p.y + (j / per_row) * cell;
         ImVec2 a0(x + 1, y + 1), a1(x + cell - 1, y + cell - 1);
-        ImU32 col = mask[size_t(j)] ? theme::negative() : theme::with_alpha(theme::positive(), 0.55f);
+        ImU32 col = mask[size_t(j)] ? theme::silent() : theme::with_alpha(theme::firing(), 0.55f);
         dl->AddRectFilled(a0, a1, col, 2.0f);
         ImVec2 mp = ImGui::GetIO().MousePos;
         if (hov && mp.x >= x && mp.x < x + cell && mp.y >= y && mp.y < y + cell) {
@@ -226,7 +226,7 @@ void draw_ablation(App& a, const ViewCtx& ctx) {
     if (broken_total == 0) {
         lab::caption(off ? "No fact broke." : "Click neurons to switch them off.");
     } else {
-        lab::text_wrapped_colored(theme::negative(), "%d fact%s broke:", broken_total, broken_total == 1 ? "" : "s");
+        lab::text_wrapped_colored(theme::wrong_ink(), "%d fact%s broke:", broken_total, broken_total == 1 ? "" : "s");
         float list_h = std::max(fs * 4, ImGui::GetContentRegionAvail().y - fs * 0.5f);
         const bool scroll = !a.figure;                   // a figure embed shows the whole list (figure.hpp)
         if (scroll) ImGui::BeginChild("broken", ImVec2(0, list_h), false);

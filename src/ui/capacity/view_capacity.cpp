@@ -79,7 +79,7 @@ void draw_learning(App& a, const ViewCtx& ctx) {
     }
 
     if (!L.train_error.empty()) {
-        lab::text_wrapped_colored(theme::negative(), "Cannot train: %s", L.train_error.c_str());
+        lab::text_wrapped_colored(theme::wrong_ink(), "Cannot train: %s", L.train_error.c_str());
         return;
     }
     double rate = L.meter.rate;
@@ -88,9 +88,11 @@ void draw_learning(App& a, const ViewCtx& ctx) {
     std::snprintf(what, sizeof what, "Step %d of %d,", t.steps_done(), c.steps);
     lab::progress_eta(t.done() ? 1.0f : float(t.steps_done()) / float(std::max(1, c.steps)), left, what);
     ImGui::Text("Accuracy %s on %d facts · loss %.3f", lab::pct_text(t.accuracy()).c_str(), facts, t.loss());
-    if (t.failed()) lab::text_wrapped_colored(theme::negative(), "Stopped: %s. The last finite weights are kept.", t.message().c_str());
-    else if (t.done() && !t.message().empty()) lab::text_wrapped_colored(theme::positive(), "Done: %s.", t.message().c_str());
-    if (L.playing)
+    if (t.failed()) lab::text_wrapped_colored(theme::wrong_ink(), "Stopped: %s. The last finite weights are kept.", t.message().c_str());
+    else if (t.done() && !t.message().empty()) lab::text_wrapped_colored(theme::text(), "Done: %s.", t.message().c_str());
+    if (!a.detail_line()) {
+        // steps/s and frames/s are details (details=1)
+    } else if (L.playing)
         ImGui::TextDisabled("%.0f Adam steps/s · %.0f frames/s", rate, L.meter.fps());
     else
         ImGui::TextDisabled("%d Adam steps in %s of computing · %.0f frames/s", t.steps_done(),
@@ -138,14 +140,14 @@ void draw_learning(App& a, const ViewCtx& ctx) {
     y_label_space();
     if (plot::Begin("acc", ImVec2(pp.w, pp.h), {0, xmax, "Adam step"}, {0, 1, "accuracy"})) {
         plot::HLine(1.0, theme::muted());
-        plot::Line(xs.data(), acc.data(), int(xs.size()), theme::series(0));
+        plot::Line(xs.data(), acc.data(), int(xs.size()), theme::learned());
         plot::End();
     }
     pp.next();
     double lo = std::pow(10.0, std::floor(std::log10(std::max(1e-4f, std::min(loss_min, loss_max * 0.5f)))));
     double hi = std::pow(10.0, std::ceil(std::log10(loss_max)));
     if (plot::Begin("loss", ImVec2(pp.w, pp.h), {0, xmax, "Adam step"}, {lo, hi, "loss per fact (log)", true})) {
-        plot::Line(xs.data(), loss.data(), int(xs.size()), theme::series(1));
+        plot::Line(xs.data(), loss.data(), int(xs.size()), theme::learned(), 2.0f, plot::Dash::Dashed);
         plot::End();
     }
 
@@ -245,7 +247,7 @@ void draw_sweep(App& a, const ViewCtx& ctx) {
         if (L.sweep_started && lab::row_button("Clear")) caplab_clear_sweep(a);
         if (stale) lab::caption("The settings changed: run the sweep again to use them.");
     }
-    if (!L.sweep_error.empty()) lab::text_wrapped_colored(theme::negative(), "Sweep stopped: %s", L.sweep_error.c_str());
+    if (!L.sweep_error.empty()) lab::text_wrapped_colored(theme::wrong_ink(), "Sweep stopped: %s", L.sweep_error.c_str());
     if (!L.sweep_started) {
         lab::note("Press Run sweep to measure (it also starts by itself once the learned model and the interference "
                   "series are done). Each size takes up to ten training runs; the page stays responsive while it works.");
@@ -411,7 +413,7 @@ void draw_interference(App& a, const ViewCtx& ctx) {
         TrainConfig t = caplab_train_config(a);
         ImGui::TextDisabled("learned: %d neurons, up to %d steps", t.hidden, t.steps);
     }
-    if (!L.interf_error.empty()) lab::text_wrapped_colored(theme::negative(), "%s", L.interf_error.c_str());
+    if (!L.interf_error.empty()) lab::text_wrapped_colored(theme::wrong_ink(), "%s", L.interf_error.c_str());
     if (L.interf_started && !L.interf.done()) lab::progress_eta(float(L.interf.progress()), -1, "Interference");
     const auto& pts = L.interf.points();
     std::vector<float> xs, yc, xl, yl;
@@ -424,10 +426,10 @@ void draw_interference(App& a, const ViewCtx& ctx) {
     y_label_space();
     if (plot::Begin("interf", ImVec2(-1, ph), {3, 300, "d (log)", true}, {0, 1.05, "accuracy on every fact"})) {
         plot::HLine(1.0, theme::muted());
-        plot::Line(xs.data(), yc.data(), int(xs.size()), theme::series(0));
-        plot::Points(xs.data(), yc.data(), int(xs.size()), theme::series(0), fs * 0.22f);
-        plot::Line(xl.data(), yl.data(), int(xl.size()), theme::series(1));
-        plot::Points(xl.data(), yl.data(), int(xl.size()), theme::series(1), fs * 0.22f);
+        plot::Line(xs.data(), yc.data(), int(xs.size()), theme::compiled());
+        plot::Points(xs.data(), yc.data(), int(xs.size()), theme::compiled(), fs * 0.22f);
+        plot::Line(xl.data(), yl.data(), int(xl.size()), theme::learned(), 2.0f, plot::Dash::Dashed);
+        plot::Triangles(xl.data(), yl.data(), int(xl.size()), theme::learned(), fs * 0.22f);
         if (plot::Hovered()) {
             double d = plot::MouseData().x;
             const InterferencePoint* best = nullptr;
@@ -440,8 +442,8 @@ void draw_interference(App& a, const ViewCtx& ctx) {
         }
         plot::End();
     }
-    lab::legend(theme::series(0), "compiled (one neuron per subject)", true);
-    lab::legend(theme::series(1), "learned");
+    plot::LegendLine(theme::compiled(), "compiled (one neuron per subject), ●", plot::Dash::Solid, true);
+    plot::LegendLine(theme::learned(), "learned, ▲", plot::Dash::Dashed);
     a.offer_export("Interference (CSV)", "factlab-interference.csv", "text/csv", [&L]() {
         std::string s = "d,compiled_accuracy,learned_accuracy,learned_hidden,learned_steps,learned_seconds\n";
         char buf[160];

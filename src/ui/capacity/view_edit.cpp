@@ -90,20 +90,20 @@ const EditReport& edit_for(App& a, int cell, const EditRequest& base) {
 }
 
 void change_line(const FactChange& c) {
-    ImU32 col = c.correct_after ? theme::positive() : theme::negative();
+    ImU32 col = c.correct_after ? theme::answer_ink() : theme::wrong_ink();
     lab::text_wrapped_colored(col, "%s %s, %s: %s → %s (stored: %s)", c.correct_after ? "✓" : "✗", c.subject.c_str(),
                               c.relation.c_str(), c.answer_before.c_str(), c.answer_after.c_str(), c.object.c_str());
 }
 
 void draw_cell(const EditReport& r) {
     if (!r.ok) {
-        lab::text_wrapped_colored(theme::negative(), "%s", r.error.c_str());
+        lab::text_wrapped_colored(theme::wrong_ink(), "%s", r.error.c_str());
         return;
     }
     if (r.edited_correct)
-        lab::text_wrapped_colored(theme::positive(), "✓ now %s (p %.2f)", r.new_object.c_str(), double(r.probability_after));
+        lab::text_wrapped_colored(theme::answer_ink(), "✓ now %s (p %.2f)", r.new_object.c_str(), double(r.probability_after));
     else
-        lab::text_wrapped_colored(theme::negative(), "✗ still %s", r.old_object.c_str());
+        lab::text_wrapped_colored(theme::wrong_ink(), "✗ still %s", r.old_object.c_str());
     ImGui::Text("others %s → %s", lab::pct_text(r.others_accuracy_before(), 0).c_str(),
                 lab::pct_text(r.others_accuracy_after(), 1).c_str());
     int nm_broken = 0;
@@ -176,7 +176,7 @@ void draw_edit(App& a, const ViewCtx& ctx) {
         ImGui::EndGroup();
         ImVec2 p1 = ImGui::GetItemRectMax();
         if (c == cell)
-            ImGui::GetWindowDrawList()->AddRect(ImVec2(p0.x - 2, p0.y - 2), ImVec2(p1.x + 2, p1.y + 2), theme::highlight(), 3, 0, 2);
+            ImGui::GetWindowDrawList()->AddRect(ImVec2(p0.x - 2, p0.y - 2), ImVec2(p1.x + 2, p1.y + 2), theme::focus(), 3, 0, 2);
         if (ImGui::IsItemClicked()) a.state.set_int("ed_cell", c);
         if (ImGui::IsItemHovered()) ui::Tooltip("Show the details of this edit");
         ImGui::PopID();
@@ -210,7 +210,7 @@ void draw_edit(App& a, const ViewCtx& ctx) {
     if (!r.ok) return;
     const bool scroll = !a.figure;                       // a figure embed shows all the details (figure.hpp)
     if (scroll) ImGui::BeginChild("details", ImVec2(0, std::max(fs * 6, ImGui::GetContentRegionAvail().y)), false);
-    lab::text_wrapped_colored(r.edited_correct ? theme::positive() : theme::negative(),
+    lab::text_wrapped_colored(r.edited_correct ? theme::answer_ink() : theme::wrong_ink(),
                               "%s, %s: %s → %s (p(%s) %.2f → %.2f; lead over the runner-up %.2f logits)", subject.c_str(), relation.c_str(),
                               r.old_object.c_str(), r.edited_correct ? r.new_object.c_str() : r.old_object.c_str(),
                               r.new_object.c_str(), double(r.probability_before), double(r.probability_after),

@@ -228,7 +228,7 @@ static bool tab_outside_views() {
 
 void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool controls, bool focused, bool fit) {
     ImGui::PushID(v.id);
-    if (focused && !embed) ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(theme::highlight()));
+    if (focused && !embed) ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(theme::focus()));
     const float nominal = size.y;
     if (fit) size.y = fitted_height(v.id, nominal, false, 0);
     const ImRect shown = ImGui::GetCurrentWindow()->InnerClipRect;   // what the parent (grid) shows
@@ -276,6 +276,22 @@ void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool co
 
 static void draw_messages(App& a);
 
+float App::text_scale() const {
+    if (!present()) return 1.0f;
+    // The screen's width in CSS pixels (DisplaySize is logical); a phone keeps its panels' layout at 1.2x.
+    return ImGui::GetCurrentContext() && ImGui::GetIO().DisplaySize.x < 800 ? 1.2f : 1.5f;
+}
+
+void look_menu_items(App& a) {
+    if (ImGui::MenuItem("Present (projector)")) a.state.set_bool("present", true);
+    if (ImGui::IsItemHovered()) ui::Tooltip("Larger text, one panel at a time: Previous / Next or the arrow keys");
+    bool details = a.details();
+    if (ImGui::MenuItem("Show details", nullptr, &details)) {
+        if (details == a.details_default) a.state.erase("details"); else a.state.set_bool("details", details);
+    }
+    if (ImGui::IsItemHovered()) ui::Tooltip("Frames per second, steps per second, the kernel and the memory a run uses");
+}
+
 // The first screen: one first step. The lookup alone, a heading, "Start the
 // tour" (the story adds the other panels one at a time) and "Show all panels".
 static void draw_first_screen(App& a) {
@@ -298,9 +314,9 @@ static void draw_first_screen(App& a) {
     ImGui::PopTextWrapPos();
     ImVec2 pad = ImGui::GetStyle().FramePadding;
     ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(pad.x * 2, pad.y * 1.6f));
-    ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(theme::kBlue));
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::ColorConvertU32ToFloat4(theme::kBlue));
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+    ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(theme::u32(theme::current().primary)));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::ColorConvertU32ToFloat4(theme::u32(theme::current().primary_hover)));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::u32(theme::current().primary_text)));
     if (ImGui::Button("Start the tour \xE2\x86\x92")) tour::go(a, 1);   // →
     ImGui::PopStyleColor(3);
     ImGui::SameLine();
@@ -320,8 +336,54 @@ static void draw_first_screen(App& a) {
     draw_view_frame(a, *lookup, ImVec2(w, h), false, true, true, false);
 }
 
+// Present mode: a bar with Previous / Next and the panel's place in the story, then
+// the one panel at the full width and as tall as its content (fit), so the page
+// scrolls if it must and the panel never does.
+static void draw_present(App& a, const ViewInfo* cur) {
+    const std::vector<ViewInfo>& views = all_views();
+    int i = 0, n = int(views.size());
+    for (int k = 0; k < n; ++k)
+        if (cur == &views[k]) i = k;
+    auto go = [&](int k) { if (k >= 0 && k < n) a.state.set("view", views[k].id); };
+    ImGuiIO& io = ImGui::GetIO();
+    if (!io.WantTextInput && !a.state.has("tour")) {   // the tour has the arrow keys while it runs
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow), false) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageDown), false)) go(i + 1);
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow), false) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageUp), false)) go(i - 1);
+    }
+    ImGui::BeginDisabled(i == 0);
+    if (ImGui::Button("\xE2\x80\xB9 Previous")) go(i - 1);   // ‹
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(i + 1 >= n);
+    if (ImGui::Button("Next \xE2\x80\xBA")) go(i + 1);       // ›
+    ImGui::EndDisabled();
+    const char* lab = "";
+    for (const LabInfo& l : all_labs())
+        if (cur && std::string(l.id) == cur->lab) lab = l.title;
+    char where[96];
+    std::snprintf(where, sizeof where, "%d of %d \xC2\xB7 %s", i + 1, n, lab);
+    // Exit at the right; the panel's place beside Next when it fits, else on its own line (a phone).
+    const float sp = ImGui::GetStyle().ItemSpacing.x;
+    float bw = ImGui::CalcTextSize("Exit present").x + ImGui::GetStyle().FramePadding.x * 2;
+    float right = ImGui::GetWindowContentRegionMax().x;
+    ImGui::SameLine();
+    bool fits = ImGui::GetCursorPosX() + ImGui::CalcTextSize(where).x + sp + bw <= right;
+    if (fits) { ImGui::AlignTextToFramePadding(); ImGui::TextUnformatted(where); ImGui::SameLine(); }
+    if (right - bw > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(right - bw);
+    if (ImGui::Button("Exit present")) a.state.erase("present");
+    if (!fits) ImGui::TextUnformatted(where);
+    ImGui::Separator();
+    if (!cur) return;
+    ImGui::BeginChild("##present", ImVec2(0, 0), false);
+    float h = cur->height * ImGui::GetFontSize() / 16.0f;
+    draw_view_frame(a, *cur, ImVec2(ImGui::GetContentRegionAvail().x, h), false, true, false, true);
+    ImGui::EndChild();
+}
+
 void App::frame() {
     figure::begin_frame(*this);                           // embed=1: a figure unless figure=0 (figure.cpp)
+    details_last_ = details_drawn_;
+    details_drawn_ = 0;
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     bool embed = state.get_bool("embed", false);
     bool controls = state.get_bool("controls", true);
@@ -346,6 +408,8 @@ void App::frame() {
         const ViewInfo* v = find_view(state.get("view", "lookup"));
         if (v) draw_view_frame(*this, *v, ImGui::GetContentRegionAvail(), true, controls, true, false);
         else share::draw_unknown_view(*this, state.get("view", "lookup"));
+    } else if (present()) {
+        draw_present(*this, cur);
     } else {
         share::draw_top_bar(*this, cur);                  // labs, tour, theme, links (share.cpp)
         ImGui::Separator();
@@ -406,7 +470,7 @@ static void draw_messages(App& a) {
                                                 ImGuiWindowFlags_NoNav);
         ImGui::PushTextWrapPos(std::min(vp->WorkSize.x * 0.9f, ImGui::GetFontSize() * 40));
         for (const Message& m : messages) {
-            if (m.error) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::negative()));
+            if (m.error) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::wrong_ink()));
             ImGui::TextWrapped("%s", m.text.c_str());
             if (m.error) ImGui::PopStyleColor();
         }

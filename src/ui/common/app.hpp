@@ -114,9 +114,22 @@ struct App {
     float ui_scale = 1.0f;                                // extra zoom (touch devices)
     // The first screen (no view, no tour in the state): the lookup alone, its
     // name field focused once, "Start the tour" and the full grid a click away.
-    bool first_screen() const { return !state.has("view") && !state.has("tour") && !state.get_bool("embed", false); }
+    bool first_screen() const { return !state.has("view") && !state.has("tour") && !state.get_bool("embed", false) && !present(); }
     bool focus_subject = false;                           // the lookup's name field takes the keyboard once
     bool figure = false;                                  // an embed drawn as a figure: no title, no Export (figure.cpp)
+
+    // Details (frames/s, steps/s, kernel, memory) are for whoever tunes the lab, not
+    // the reader: off unless the link says details=1; always on in the desktop debug
+    // build (details_default). A view asks detail_line() before it draws one.
+    bool details_default = false;
+    bool details() const { return state.get_bool("details", details_default); }
+    bool detail_line() { bool on = details(); if (on) ++details_drawn_; return on; }
+    int details_drawn_last_frame() const { return details_last_; }
+    // Present mode (present=1), for a projector: text 1.5 times larger (1.2 on a
+    // phone-wide screen), one panel at a time with Previous / Next (arrow keys too),
+    // no scrolling inside a panel.
+    bool present() const { return state.get_bool("present", false) && !state.get_bool("embed", false); }
+    float text_scale() const;
 
 private:
     Model model_;
@@ -126,11 +139,14 @@ private:
     std::string lookup_key_;
     std::map<std::type_index, std::shared_ptr<void>> ext_;
     std::vector<ExportOffer> offers_;                     // of the view being drawn
+    int details_drawn_ = 0, details_last_ = 0;            // detail lines drawn this frame / the last one
     friend void draw_view_frame(App&, const ViewInfo&, ImVec2, bool, bool, bool, bool);
 };
 
 App& app();                                               // the one instance
 // One view in its panel (app.cpp); fit: as tall as its content, no scrollbar of its own.
 void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool controls, bool focused, bool fit);
+// Menu items for the reader-facing toggles: "Present" and "Show details".
+void look_menu_items(App& a);
 
 }  // namespace factlab

@@ -290,7 +290,7 @@ HeatmapHover Heatmap::draw(const char* id, ImVec2 size, const HeatmapStyle& st) 
         dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     } else {
         dl->AddRectFilled(p, q, theme::grid());
-        dl->AddText(ImVec2(p.x + 6, p.y + 6), theme::negative(), "WebGL2 shader unavailable");
+        dl->AddText(ImVec2(p.x + 6, p.y + 6), theme::wrong_ink(), "WebGL2 shader unavailable");
     }
 
     // Overlays in screen space: highlighted row/column, frame, hovered cell.

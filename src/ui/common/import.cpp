@@ -72,8 +72,10 @@ static void draw_import_overlay(App& a) {
         ImGui::TextUnformatted("Load facts from a CSV file");
         ImGui::TextDisabled("Header: subject,relation,object (UTF-8, RFC 4180 quoting)");
         ImGui::SetNextItemWidth(-1);
+        ui::PushFieldStyle();
         bool enter = ImGui::InputTextWithHint("##path", "path/to/facts.csv", g_path, sizeof g_path,
                                               ImGuiInputTextFlags_EnterReturnsTrue);
+        ui::PopFieldStyle();
         if (ImGui::Button("Load") || enter) load_from_path(a);
         ImGui::SameLine();
         if (ImGui::Button("Cancel")) g_path_open = false;
@@ -81,7 +83,7 @@ static void draw_import_overlay(App& a) {
     }
     if (a.facts_errors.empty()) return;
     begin_panel("##facts-errors", 34);
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::negative()));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::wrong_ink()));
     ImGui::TextUnformatted("That facts file was not loaded");
     ImGui::PopStyleColor();
     ImGui::PushTextWrapPos(0);

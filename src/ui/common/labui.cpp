@@ -84,7 +84,7 @@ void progress_eta(float fraction, double seconds_left, const char* what) {
         std::snprintf(buf, sizeof buf, "%s %s, %s left", what, pct_text(fraction, 0).c_str(), seconds_text(seconds_left).c_str());
     else
         std::snprintf(buf, sizeof buf, "%s %s", what, pct_text(fraction, 0).c_str());
-    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImGui::ColorConvertU32ToFloat4(theme::kBlue));
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, ImGui::ColorConvertU32ToFloat4(theme::u32(theme::current().progress)));
     ImGui::ProgressBar(std::isfinite(fraction) ? fraction : 0.0f, ImVec2(-1, 0), buf);
     ImGui::PopStyleColor();
 }

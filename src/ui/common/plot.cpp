@@ -74,7 +74,7 @@ bool Begin(const char* id, ImVec2 size, Axis x, Axis y) {
     if (g.max.x - g.min.x < 10 || g.max.y - g.min.y < 10) return false;
     g.hovered = ImGui::IsItemHovered();
     g.dl = ImGui::GetWindowDrawList();
-    g.dl->AddRectFilled(g.min, g.max, theme::is_dark() ? IM_COL32(0, 0, 0, 40) : IM_COL32(0, 0, 0, 8));
+    g.dl->AddRectFilled(g.min, g.max, theme::plot_bg());
     g.dl->PushClipRect(g.min, g.max, true);
     return true;
 }
@@ -164,24 +164,84 @@ void Bars(const float* ys, int n, ImU32 col, double x0, double width, double bas
     }
 }
 
-void Line(const float* xs, const float* ys, int n, ImU32 col, float thickness) {
+// Dash and gap lengths in font sizes; the pattern runs on across a polyline's corners.
+static void dash_pattern(Dash dash, float* on, float* off) {
+    float fs = ImGui::GetFontSize();
+    if (dash == Dash::Dashed) { *on = fs * 0.55f; *off = fs * 0.35f; }
+    else { *on = fs * 0.12f; *off = fs * 0.28f; }
+}
+
+static void dashed_polyline(ImDrawList* dl, const std::vector<ImVec2>& pts, ImU32 col, float thickness, Dash dash) {
+    if (pts.size() < 2) return;
+    if (dash == Dash::Solid) { dl->AddPolyline(pts.data(), int(pts.size()), col, 0, thickness); return; }
+    float on, off;
+    dash_pattern(dash, &on, &off);
+    float phase = 0;   // distance into the current on+off period
+    for (size_t i = 1; i < pts.size(); ++i) {
+        ImVec2 a = pts[i - 1], b = pts[i];
+        float len = std::hypot(b.x - a.x, b.y - a.y), t = 0;
+        while (t < len) {
+            bool in_on = phase < on;
+            float step = std::max(1e-3f, std::min(len - t, in_on ? on - phase : on + off - phase));
+            if (in_on) {
+                float t1 = std::min(len, t + step);
+                dl->AddLine(ImVec2(a.x + (b.x - a.x) * t / len, a.y + (b.y - a.y) * t / len),
+                            ImVec2(a.x + (b.x - a.x) * t1 / len, a.y + (b.y - a.y) * t1 / len), col, thickness);
+            }
+            t += step;
+            phase += step;
+            if (phase >= on + off) phase = 0;
+        }
+    }
+}
+
+void DashedLine(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float thickness, Dash dash) {
+    dashed_polyline(dl, {a, b}, col, thickness, dash);
+}
+
+void Line(const float* xs, const float* ys, int n, ImU32 col, float thickness, Dash dash) {
     std::vector<ImVec2> pts;
     pts.reserve(n);
     for (int i = 0; i < n; ++i) {
         if (!std::isfinite(xs[i]) || !std::isfinite(ys[i])) {   // a gap, not a spike
-            if (pts.size() > 1) g.dl->AddPolyline(pts.data(), int(pts.size()), col, 0, thickness);
+            dashed_polyline(g.dl, pts, col, thickness, dash);
             pts.clear();
             continue;
         }
         pts.push_back(ToScreen(xs[i], ys[i]));
     }
-    if (pts.size() > 1) g.dl->AddPolyline(pts.data(), int(pts.size()), col, 0, thickness);
+    dashed_polyline(g.dl, pts, col, thickness, dash);
 }
 
-void LineY(const float* ys, int n, ImU32 col, double x0, double dx, float thickness) {
+void LineY(const float* ys, int n, ImU32 col, double x0, double dx, float thickness, Dash dash) {
     std::vector<float> xs(n);
     for (int i = 0; i < n; ++i) xs[i] = float(x0 + i * dx);
-    Line(xs.data(), ys, n, col, thickness);
+    Line(xs.data(), ys, n, col, thickness, dash);
+}
+
+void Triangles(const float* xs, const float* ys, int n, ImU32 col, float radius) {
+    for (int i = 0; i < n; ++i) {
+        if (!std::isfinite(xs[i]) || !std::isfinite(ys[i])) continue;
+        ImVec2 c = ToScreen(xs[i], ys[i]);
+        float r = radius * 1.25f;
+        g.dl->AddTriangleFilled(ImVec2(c.x, c.y - r), ImVec2(c.x + r * 0.87f, c.y + r * 0.5f),
+                                ImVec2(c.x - r * 0.87f, c.y + r * 0.5f), col);
+    }
+}
+
+void LegendLine(ImU32 col, const char* label, Dash dash, bool first) {
+    float fs = ImGui::GetFontSize(), sw = fs * 1.6f;
+    float w = sw + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(label).x;
+    if (!first) {
+        float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + w;
+        if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+    }
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    float y = p.y + fs * 0.6f;
+    dashed_polyline(ImGui::GetWindowDrawList(), {ImVec2(p.x, y), ImVec2(p.x + sw, y)}, col, 2.5f, dash);
+    ImGui::Dummy(ImVec2(sw, fs));
+    ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+    ImGui::TextUnformatted(label);
 }
 
 void Points(const float* xs, const float* ys, int n, ImU32 col, float radius) {
@@ -189,16 +249,16 @@ void Points(const float* xs, const float* ys, int n, ImU32 col, float radius) {
         if (std::isfinite(xs[i]) && std::isfinite(ys[i])) g.dl->AddCircleFilled(ToScreen(xs[i], ys[i]), radius, col);
 }
 
-void HLine(double y, ImU32 col, const char* label, float thickness) {
+void HLine(double y, ImU32 col, const char* label, float thickness, Dash dash) {
     ImVec2 a = ToScreen(g.x.min, y), b = ToScreen(g.x.max, y);
-    g.dl->AddLine(a, b, col, thickness);
-    if (label) g.dl->AddText(ImVec2(a.x + 4, a.y - ImGui::GetFontSize() - 1), col, label);
+    dashed_polyline(g.dl, {a, b}, col, thickness, dash);
+    if (label) g.dl->AddText(ImVec2(a.x + 4, a.y - ImGui::GetFontSize() - 1), theme::muted(), label);   // text: soft ink, never a faint line colour
 }
 
-void VLine(double x, ImU32 col, const char* label, float thickness) {
+void VLine(double x, ImU32 col, const char* label, float thickness, Dash dash) {
     ImVec2 a = ToScreen(x, g.y.max), b = ToScreen(x, g.y.min);
-    g.dl->AddLine(a, b, col, thickness);
-    if (label) g.dl->AddText(ImVec2(a.x + 3, a.y + 2), col, label);
+    dashed_polyline(g.dl, {a, b}, col, thickness, dash);
+    if (label) g.dl->AddText(ImVec2(a.x + 3, a.y + 2), theme::muted(), label);
 }
 
 void Label(double x, double y, const char* text, ImU32 col, ImVec2 off) {
@@ -255,7 +315,7 @@ void BoundaryLine(double a, double b, double c, ImU32 col, float thickness, bool
 
 int HBars(const char* id, const std::vector<std::string>& labels, const std::vector<float>& values,
           float width, float row_height, float vmin, float vmax, int highlight, const char* fmt, ImU32 col,
-          float label_width) {
+          float label_width, ImU32 highlight_col) {
     int n = int(std::min(labels.size(), values.size()));
     if (width <= 0) width = ImGui::GetContentRegionAvail().x;
     if (row_height <= 0) row_height = ImGui::GetFrameHeight();
@@ -281,12 +341,12 @@ int HBars(const char* id, const std::vector<std::string>& labels, const std::vec
     auto X = [&](float v) { return bx0 + (std::clamp(v, vmin, vmax) - vmin) / (vmax - vmin) * (bx1 - bx0); };
     float zero = X(0);
     int hovered = -1;
-    ImU32 base = col ? col : theme::series(0);
+    ImU32 base = col ? col : theme::data();
     for (int i = 0; i < n; ++i) {
         float y0 = p.y + i * row_height, y1 = y0 + row_height;
         bool hov = item_hovered && ImGui::GetIO().MousePos.y >= y0 && ImGui::GetIO().MousePos.y < y1;
         if (hov) { hovered = i; dl->AddRectFilled(ImVec2(p.x, y0), ImVec2(p.x + width, y1), theme::grid()); }
-        ImU32 c = i == highlight ? theme::highlight() : base;
+        ImU32 c = i == highlight ? (highlight_col ? highlight_col : theme::focus()) : base;
         float v = std::isfinite(values[i]) ? values[i] : 0.0f;
         float xv = X(v);
         dl->AddRectFilled(ImVec2(std::min(zero, xv), y0 + row_height * 0.18f), ImVec2(std::max(zero, xv) + 1, y1 - row_height * 0.18f), c);

@@ -112,18 +112,16 @@ void draw_top_bar(App& a, const ViewInfo* cur) {
         for (const LabInfo& lab : all_labs()) {
             ImGui::SameLine();
             bool active = cur && std::strcmp(cur->lab, lab.id) == 0;
-            if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-            if (ImGui::Button(lab.title)) go_to_lab(a, lab.id);
-            if (active) ImGui::PopStyleColor();
+            if (ui::TabButton(lab.title, active)) go_to_lab(a, lab.id);
         }
     }
     ImGui::SameLine(0, compact ? sp : sp * 3);
     bool touring = tour::current(a) > 0;
     // The tour is the one prominent button: filled, not one chip among many.
     if (!touring) {
-        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(theme::kBlue));
-        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::ColorConvertU32ToFloat4(theme::kBlue));
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(theme::u32(theme::current().primary)));
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::ColorConvertU32ToFloat4(theme::u32(theme::current().primary_hover)));
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::u32(theme::current().primary_text)));
     }
     if (ImGui::Button(touring ? "Close tour" : "Start the tour")) tour::go(a, touring ? 0 : 1);
     if (!touring) ImGui::PopStyleColor(3);
@@ -137,6 +135,8 @@ void draw_top_bar(App& a, const ViewInfo* cur) {
             if (ImGui::MenuItem("Copy link")) copy_link(a, a.state, "Link");
             embed_menu_items(a, cur);
             if (facts_lab) { ImGui::Separator(); import_buttons(a, true); }
+            ImGui::Separator();
+            look_menu_items(a);
             ImGui::EndPopup();
         }
         return;
@@ -158,6 +158,8 @@ void draw_top_bar(App& a, const ViewInfo* cur) {
         ImGui::Separator();
         ImGui::TextDisabled("Export: each panel's Export button (data, PNG)");
         if (facts_lab || custom_facts) { ImGui::Separator(); import_buttons(a, true); }
+        ImGui::Separator();
+        look_menu_items(a);
         ImGui::EndPopup();
     }
 }
@@ -175,7 +177,7 @@ void draw_unknown_view(App& a, const std::string& id) {
     ImGui::SetCursorPos(ImVec2(ImGui::GetCursorPosX() + (avail.x - w) * 0.5f, ImGui::GetCursorPosY() + std::max(0.0f, avail.y * 0.25f)));
     ImGui::BeginGroup();
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + w);
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::negative()));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::wrong_ink()));
     ImGui::TextWrapped("factlab has no view called \"%s\".", shown.c_str());
     ImGui::PopStyleColor();
     ImGui::TextWrapped("The embed link's view= can be one of: %s.", names.empty() ? "(none yet)" : names.c_str());

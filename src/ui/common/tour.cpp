@@ -491,7 +491,7 @@ static void draw_card(App& a) {
             }
         } else if (answered) {
             bool right = g_choice == s.answer;
-            ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(right ? theme::positive() : theme::text()));
+            ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(right ? theme::answer_ink() : theme::text()));
             std::string verdict = std::string(right ? "Right. " : "Not quite. ") + s.reveal;
             words(verdict.c_str());
             ImGui::PopStyleColor();

@@ -19,11 +19,8 @@ float Em(float n) { return n * ImGui::GetFontSize(); }
 
 bool Narrow(const ViewCtx& ctx) { return ctx.width < Em(26); }
 
-static ImVec4 soft_text() {
-    ImVec4 c = ImGui::GetStyleColorVec4(ImGuiCol_Text);
-    c.w *= 0.78f;   // secondary, but still well above WCAG contrast on both themes
-    return c;
-}
+// Secondary text: the palette's soft ink (>= 4.5:1 on every surface, tests/core/test_theme.cpp).
+static ImVec4 soft_text() { return ImGui::ColorConvertU32ToFloat4(theme::muted()); }
 
 void Caption(const char* text) {
     ImGui::PushStyleColor(ImGuiCol_Text, soft_text());
@@ -70,21 +67,17 @@ void StepHeading(const char* number, const char* title, ImU32 accent) {
     ImVec2 c(p.x + r, p.y + fs * 0.5f + 1);
     dl->AddCircleFilled(c, r, accent);
     ImVec2 ns = ImGui::CalcTextSize(number);
-    dl->AddText(ImVec2(c.x - ns.x / 2, c.y - ns.y / 2), IM_COL32(255, 255, 255, 255), number);
+    dl->AddText(ImVec2(c.x - ns.x / 2, c.y - ns.y / 2), theme::text_on(accent), number);
     ImGui::SetCursorScreenPos(ImVec2(p.x + 2 * r + fs * 0.4f, p.y));
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(title);
     ImGui::PopTextWrapPos();
 }
 
-ImU32 AccentText() {
-    if (theme::is_dark()) return theme::highlight();
-    ImVec4 c = ImGui::ColorConvertU32ToFloat4(theme::highlight());
-    return ImGui::ColorConvertFloat4ToU32(ImVec4(c.x * 0.62f, c.y * 0.62f, c.z * 0.62f, 1.0f));   // ≈ 5:1 on white
-}
+ImU32 AccentText() { return theme::focus_ink(); }
 
-void Arrow(const char* words) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(AccentText()));
+void Arrow(const char* words) {   // the text colour: an arrow between steps singles nothing out
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::text()));
     ImGui::PushTextWrapPos(0.0f);
     ImGui::Text("\xE2\x86\x93  %s", words);   // ↓
     ImGui::PopTextWrapPos();
@@ -106,6 +99,12 @@ bool Flow::button(const char* label) {
     return ImGui::Button(label);
 }
 
+bool Flow::choice(const char* label, bool selected) {
+    ImVec2 ts = ImGui::CalcTextSize(label, nullptr, true);
+    next(ts.x + ImGui::GetStyle().FramePadding.x * 2);
+    return ChoiceChip(label, selected);
+}
+
 void Flow::chip(const char* text, ImU32 bg, ImU32 fg, const char* tooltip) {
     float fs = ImGui::GetFontSize();
     ImVec2 ts = ImGui::CalcTextSize(text);
@@ -117,6 +116,50 @@ void Flow::chip(const char* text, ImU32 bg, ImU32 fg, const char* tooltip) {
     dl->AddRectFilled(p, ImVec2(p.x + size.x, p.y + size.y), bg, fs * 0.35f);
     dl->AddText(ImVec2(p.x + fs * 0.4f, p.y + fs * 0.15f), fg, text);
     if (tooltip && ImGui::IsItemHovered()) Tooltip("%s", tooltip);
+}
+
+// [SECTION] Control styles: a tab, a button, a field, a chip and a label each look like what they are.
+void PushFieldStyle() {
+    const theme::Palette& p = theme::current();
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);
+    ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(theme::u32(p.field_border)));
+    ImGui::PushStyleColor(ImGuiCol_FrameBg, ImGui::ColorConvertU32ToFloat4(theme::u32(p.panel_bg)));
+    ImGui::PushStyleColor(ImGuiCol_TextDisabled, ImGui::ColorConvertU32ToFloat4(theme::u32(p.placeholder)));
+}
+void PopFieldStyle() {
+    ImGui::PopStyleColor(3);
+    ImGui::PopStyleVar();
+}
+
+bool TabButton(const char* label, bool active) {
+    const theme::Palette& p = theme::current();
+    ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(theme::u32(active ? p.tab_active : p.tab)));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::ColorConvertU32ToFloat4(theme::u32(p.button_hover)));
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImGui::ColorConvertU32ToFloat4(theme::u32(p.button_active)));
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, 0.0f);
+    bool pressed = ImGui::Button(label);
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor(3);
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    float line = std::max(2.0f, ImGui::GetFontSize() * 0.16f);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    if (active) dl->AddRectFilled(ImVec2(a.x, b.y - line), b, theme::u32(p.primary));   // the tab you are on: underlined
+    else dl->AddLine(ImVec2(a.x, b.y - 0.5f), ImVec2(b.x, b.y - 0.5f), theme::u32(p.border));
+    return pressed;
+}
+
+bool ChoiceChip(const char* label, bool selected) {
+    const theme::Palette& p = theme::current();
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, ImGui::GetFrameHeight() * 0.5f);   // a pill, not a button
+    ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 1.0f);
+    ImGui::PushStyleColor(ImGuiCol_Border, ImGui::ColorConvertU32ToFloat4(theme::u32(selected ? p.primary : p.field_border)));
+    ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(theme::u32(selected ? p.chip_selected : p.chip)));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::ColorConvertU32ToFloat4(theme::u32(p.chip_selected)));
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImGui::ColorConvertU32ToFloat4(theme::u32(p.button_active)));
+    bool pressed = ImGui::Button(label);
+    ImGui::PopStyleColor(4);
+    ImGui::PopStyleVar(2);
+    return pressed;
 }
 
 void ProgressBar(float f, float width, ImU32 col) {
@@ -213,7 +256,9 @@ bool SubjectPicker(const char* id, std::string* value, const std::vector<std::st
                                 ImGuiInputTextFlags_CallbackCompletion | ImGuiInputTextFlags_AutoSelectAll;
     char before[256];
     std::memcpy(before, s.buf, sizeof before);
+    PushFieldStyle();
     bool enter = ImGui::InputTextWithHint(id, hint, s.buf, sizeof s.buf, flags, picker_callback, &s);
+    PopFieldStyle();
     bool active = ImGui::IsItemActive();
     if (ImGui::IsItemActivated()) { s.editing = true; s.typed = false; s.highlight = -1; }
     if (std::strcmp(before, s.buf) != 0) { s.typed = true; s.highlight = -1; }

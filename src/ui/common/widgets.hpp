@@ -29,12 +29,20 @@ void Tooltip(const char* fmt, ...) IM_FMTARGS(1);
 struct Flow {
     bool first = true;
     void next(float item_width);                      // call before each item
-    bool button(const char* label);                   // a wrapped small button
+    bool button(const char* label);                   // a wrapped small button (an action)
+    bool choice(const char* label, bool selected = false);   // a wrapped choice chip (a suggestion, a preset)
     void chip(const char* text, ImU32 bg, ImU32 fg, const char* tooltip = nullptr);
 };
-// The highlight colour for text: theme::highlight() (orange), darkened on the
-// light theme so it keeps a readable contrast on white.
+// The colour for text about the one singled out (the studied neuron): theme::focus_ink().
 ImU32 AccentText();
+// Control styles (docs/palette.md): a tab is flat and underlined when current; a
+// button is a filled rectangle; a text field has an outline, a white (dark: panel)
+// inside and a placeholder; a choice chip is an outlined pill, filled when
+// selected; a label has no frame at all.
+bool TabButton(const char* label, bool active);
+bool ChoiceChip(const char* label, bool selected);
+void PushFieldStyle();                               // around ImGui::InputText*: the field look
+void PopFieldStyle();
 // The fraction bar of a probability in a table cell or line, `width` wide.
 void ProgressBar(float fraction, float width, ImU32 col);
 

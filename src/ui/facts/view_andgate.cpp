@@ -55,7 +55,7 @@ bool shares_token(const std::vector<std::string>& a, const std::vector<std::stri
 // a diamond marks a name with other tokens (its boundary differs from the shaded one).
 void draw_marker(ImVec2 c, float r, bool fires, bool diamond, bool selected) {
     ImDrawList* dl = plot::DrawList();
-    ImU32 col = fires ? theme::positive() : theme::negative();
+    ImU32 col = fires ? theme::firing() : theme::silent();
     if (selected) {   // the studied subject: a target ring in the text colour, distinct from both states
         dl->AddCircle(c, r * 2.3f, theme::text(), 0, 2.0f);
         dl->AddLine(ImVec2(c.x - r * 3.2f, c.y), ImVec2(c.x - r * 2.3f, c.y), theme::text(), 2.0f);
@@ -385,10 +385,10 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
             ImGui::SetItemUsingMouseWheel();       // a finger on the line drags it, it does not scroll
             line_ok = clip_line(A, B, bias + rest_used, xmin, xmax, ymin, ymax, &d0, &d1);
         }
-        plot::FillHalfPlane(A, B, bias + rest_used, theme::with_alpha(theme::positive(), 0.20f));
+        plot::FillHalfPlane(A, B, bias + rest_used, theme::with_alpha(theme::firing(), 0.20f));
         plot::HLine(0, theme::grid());
         plot::VLine(0, theme::grid());
-        plot::BoundaryLine(A, B, bias + rest_used, theme::positive(), near_line || dragging ? 3.5f : 2.0f);
+        plot::BoundaryLine(A, B, bias + rest_used, theme::firing(), near_line || dragging ? 3.5f : 2.0f);
         if (line_ok) {
             P.line = true;
             P.line0 = plot::ToScreen(d0.x, d0.y);
@@ -455,10 +455,11 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
                 if (clash) continue;
                 placed.push_back(rc);
                 ImDrawList* dl = plot::DrawList();
-                ImU32 bg = p.selected ? theme::with_alpha(theme::highlight(), 0.85f)
+                ImU32 bg = p.selected ? theme::focus()
                                       : theme::with_alpha(ImGui::GetColorU32(ImGuiCol_ChildBg), 0.75f);
                 dl->AddRectFilled(ImVec2(rc.x - 2, rc.y), ImVec2(rc.z + 2, rc.w), bg, 3);
-                dl->AddText(ImVec2(rc.x, rc.y), p.selected ? IM_COL32(0, 0, 0, 255) : theme::text(), p.name.c_str());
+                dl->AddText(ImVec2(rc.x, rc.y), p.selected ? theme::text_on(theme::focus()) : theme::text(), p.name.c_str());
+                ++labelled;
                 break;
             }
         }
@@ -505,7 +506,7 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
     // Legend, wrapping on a phone.
     {
         ui::Flow f;
-        ImU32 pos = theme::positive(), neg = theme::negative();
+        ImU32 pos = theme::firing_ink(), neg = theme::silent_ink();
         auto item = [&](const char* glyph, ImU32 c, const char* text) {
             std::string s = std::string(glyph) + " " + text;
             f.next(ImGui::CalcTextSize(s.c_str()).x);
@@ -546,9 +547,9 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
             float pre = pre_of(p);
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImVec4 col = ImGui::ColorConvertU32ToFloat4(pre > 0 ? theme::positive() : theme::text());
+            ImVec4 col = ImGui::ColorConvertU32ToFloat4(pre > 0 ? theme::firing_ink() : theme::text());
             if (p.selected) {   // the studied name: highlighted row, plain text for contrast
-                ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, theme::with_alpha(theme::highlight(), 0.35f));
+                ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, theme::with_alpha(theme::focus(), 0.25f));
                 col = ImGui::GetStyleColorVec4(ImGuiCol_Text);
             }
             ImGui::PushID(i);

@@ -50,16 +50,16 @@ int draw_bars(const char* id, const Bars& b, float width, ImU32 col, int highlig
 }
 
 void step_e(App& a, const Model& m, const LookupResult& L, float w, int k) {
-    ui::StepHeading("1", "E, the residual vector entering the block", theme::series(2));
+    ui::StepHeading("1", "E, the residual vector entering the block", theme::data());
     ui::Caption("Its dot product with each named direction (name tokens in quotes, objects plain): "
                 "\xE2\x89\x88 1 for the subject's own tokens, \xE2\x89\x88 0 for the rest.");
     Bars b;
     for (const ui::NamedDot& n : ui::top_named(m, L.trace.E, k, true, true)) b.add(ui::named_label(m, n), n.dot);
-    draw_bars("E", b, w, theme::series(2));
+    draw_bars("E", b, w, theme::data());
 }
 
 void step_up(App& a, const Model& m, const LookupResult& L, float w, int k, const std::vector<int>& top, int sel) {
-    ui::StepHeading("2", "W_up\xC2\xB7" "E + b_up", theme::series(0));
+    ui::StepHeading("2", "W_up\xC2\xB7" "E + b_up", theme::data());
     char cap[200];
     std::snprintf(cap, sizeof cap, "Each of the %d rows of W_up asks a question of E. The %d highest answers "
                   "(click one to inspect that neuron):", m.mlp.hidden(), int(top.size()));
@@ -70,7 +70,7 @@ void step_up(App& a, const Model& m, const LookupResult& L, float w, int k, cons
         if (i == sel) hl = int(b.values.size());
         b.add(ui::neuron_label(m, i), L.trace.pre[i]);
     }
-    int hov = draw_bars("pre", b, w, theme::series(0), hl);
+    int hov = draw_bars("pre", b, w, theme::data(), hl);
     if (hov >= 0) {
         int n = top[hov];
         ui::Tooltip("neuron %d (%s)\nW_up row \xC2\xB7 E = %+.3f\nb_up = %+.3f\nsum = %+.3f\nclick: inspect it",
@@ -81,7 +81,7 @@ void step_up(App& a, const Model& m, const LookupResult& L, float w, int k, cons
 
 void step_act(App& a, const Model& m, const LookupResult& L, float w, const ViewCtx& ctx, const std::vector<int>& top, int sel) {
     bool gelu = m.mlp.act == Activation::GELU;
-    ui::StepHeading("3", gelu ? "GELU(W_up\xC2\xB7" "E + b_up)" : "ReLU(W_up\xC2\xB7" "E + b_up)", theme::series(1));
+    ui::StepHeading("3", gelu ? "GELU(W_up\xC2\xB7" "E + b_up)" : "ReLU(W_up\xC2\xB7" "E + b_up)", theme::firing());
     if (ctx.controls) {
         int act = gelu ? 1 : 0;
         bool changed = ImGui::RadioButton("ReLU", &act, 0);
@@ -101,7 +101,7 @@ void step_act(App& a, const Model& m, const LookupResult& L, float w, const View
         if (i == sel) hl = int(b.values.size());
         b.add(ui::neuron_label(m, i), L.trace.post[i]);
     }
-    int hov = draw_bars("post", b, w, theme::series(1), hl);
+    int hov = draw_bars("post", b, w, theme::firing(), hl);
     if (hov >= 0) {
         ui::Tooltip("neuron %d (%s): %s(%+.3f) = %+.3f\nclick: inspect it", top[hov], b.labels[hov].c_str(),
                           gelu ? "GELU" : "ReLU", L.trace.pre[top[hov]], L.trace.post[top[hov]]);
@@ -110,12 +110,12 @@ void step_act(App& a, const Model& m, const LookupResult& L, float w, const View
 }
 
 void step_down(App& a, const Model& m, const LookupResult& L, float w, int k) {
-    ui::StepHeading("4", "W_down\xC2\xB7" "act + b_down", theme::series(3));
+    ui::StepHeading("4", "W_down\xC2\xB7" "act + b_down", theme::data());
     ui::Caption("What the block adds to E, read on the object directions: each active neuron adds its W_down column, "
                 "scaled by its activation.");
     Bars b;
     for (const ui::NamedDot& n : ui::top_named(m, L.trace.delta, k, false, true)) b.add(ui::named_label(m, n), n.dot);
-    draw_bars("delta", b, w, theme::series(3));
+    draw_bars("delta", b, w, theme::data());
     // Who wrote it: the active neurons, largest first.
     std::vector<int> writers = ui::top_indices(L.trace.post, 3, ui::Rank::ByAbs);
     std::string who;
@@ -129,7 +129,7 @@ void step_down(App& a, const Model& m, const LookupResult& L, float w, int k) {
 }
 
 void step_out(App& a, const Model& m, const LookupResult& L, float w) {
-    ui::StepHeading("5", "E + W_down\xC2\xB7" "act: the output", theme::series(4));
+    ui::StepHeading("5", "E + W_down\xC2\xB7" "act: the output", theme::answer());
     ui::Caption("Each relation's answer: the candidate object with the largest dot product with the output.");
     if (ImGui::BeginTable("out", 3, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_RowBg, ImVec2(w, 0))) {
         ImGui::TableSetupColumn("relation");
@@ -140,7 +140,7 @@ void step_out(App& a, const Model& m, const LookupResult& L, float w) {
             const std::string& rel = m.vocab.relations[ans.relation];
             std::string truth = ui::true_object(a, L.subject, rel);
             const std::string& best = m.vocab.objects[ans.ranking[0].object];
-            ImU32 col = truth.empty() ? theme::muted() : truth == best ? theme::positive() : theme::negative();
+            ImU32 col = truth.empty() ? theme::muted() : truth == best ? theme::answer_ink() : theme::wrong_ink();
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(rel.c_str());

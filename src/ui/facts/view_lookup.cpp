@@ -32,7 +32,7 @@ void draw_tokens(App& a, const LookupResult& L) {
     f.next(ImGui::CalcTextSize("E =").x);
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted("E =");
-    ImU32 known_bg = theme::with_alpha(theme::positive(), 0.25f), unknown_bg = theme::with_alpha(theme::negative(), 0.25f);
+    ImU32 known_bg = ImGui::GetColorU32(ImGuiCol_FrameBg), unknown_bg = theme::with_alpha(theme::wrong(), 0.25f);
     const Model& m = a.model();
     for (size_t i = 0; i < L.tokens.size(); ++i) {
         const std::string& t = L.tokens[i];
@@ -65,7 +65,7 @@ void draw_relation(App& a, const Model& m, const LookupResult& L, const Relation
     char line[512];
     std::snprintf(line, sizeof line, "%s \xE2\x86\x92 %s   %.1f%%%s%s", rel.c_str(), best_name.c_str(),
                   best.probability * 100.0, stored ? "   " : "", stored ? (right ? kCheck : kCross) : "");
-    ImU32 col = !stored ? theme::muted() : right ? theme::positive() : theme::negative();
+    ImU32 col = !stored ? theme::muted() : right ? theme::answer_ink() : theme::wrong_ink();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(col));
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(line);
@@ -89,7 +89,7 @@ void draw_relation(App& a, const Model& m, const LookupResult& L, const Relation
     }
     ImGui::PushID(rel.c_str());
     int hov = plot::HBars("probs", labels, values, width, ui::Em(1.2f), 0, 100, highlight, "%.1f%%",
-                          stored ? theme::series(0) : theme::muted(), label_w);
+                          stored ? theme::data() : theme::silent(), label_w, theme::answer());
     ImGui::PopID();
     if (hov >= 0) {
         // Find the row's rank entry again for the logit.
@@ -158,7 +158,7 @@ void draw_lookup(App& a, const ViewCtx& ctx) {
         ImGui::AlignTextToFramePadding();
         ImGui::TextDisabled("Try:");
         for (const char* ex : kExamples)
-            if (f.button(ex)) ui::set_subject(a, ex);
+            if (f.choice(ex, a.subject() == ex)) ui::set_subject(a, ex);
     }   // without controls the headline below names the subject
     ImGui::Spacing();
     draw_tokens(a, L);

@@ -97,14 +97,14 @@ void draw_neurons(App& a, const ViewCtx& ctx) {
     ImGui::Spacing();
     ImGui::TextUnformatted("W_up row: the question it asks of E");
     ui::Caption("Dot products with the named directions (largest |value|). + wants the token; \xE2\x88\x92 vetoes it.");
-    named_bars("row", m, ui::top_named(m, row, 6, true, true, ui::Rank::ByAbs), W, theme::series(0));
+    named_bars("row", m, ui::top_named(m, row, 6, true, true, ui::Rank::ByAbs), W, theme::data());
     ImGui::Text("b_up = %+.3f", m.mlp.b_up[n]);
     if (ImGui::IsItemHovered()) ui::Tooltip("The bias: W_up row \xC2\xB7 E must beat %.3f for the neuron to fire.", -m.mlp.b_up[n]);
 
     ImGui::Spacing();
     ImGui::TextUnformatted("W_down column: what it writes into E");
     ui::Caption("Dot products with the object directions (largest |value|).");
-    named_bars("col", m, ui::top_named(m, col, 5, false, true, ui::Rank::ByAbs), W, theme::series(3));
+    named_bars("col", m, ui::top_named(m, col, 5, false, true, ui::Rank::ByAbs), W, theme::data());
 
     // Which subjects fire it (pre > 0), and the closest misses.
     ImGui::Spacing();
@@ -131,10 +131,10 @@ void draw_neurons(App& a, const ViewCtx& ctx) {
         for (const std::string& s : fire_l) lw = std::max(lw, ImGui::CalcTextSize(s.c_str()).x + 8);
         for (const std::string& s : miss_l) lw = std::max(lw, ImGui::CalcTextSize(s.c_str()).x + 8);
         lw = std::min(lw, W * 0.45f);
-        if (!fire_l.empty()) plot::HBars("fire", fire_l, fire_v, W, ui::Em(1.15f), lo, hi, -1, "%+.2f", theme::positive(), lw);
+        if (!fire_l.empty()) plot::HBars("fire", fire_l, fire_v, W, ui::Em(1.15f), lo, hi, -1, "%+.2f", theme::firing(), lw);
         if (!miss_l.empty()) {
             ImGui::TextDisabled("Closest misses");
-            plot::HBars("miss", miss_l, miss_v, W, ui::Em(1.15f), lo, hi, -1, "%+.2f", theme::negative(), lw);
+            plot::HBars("miss", miss_l, miss_v, W, ui::Em(1.15f), lo, hi, -1, "%+.2f", theme::silent(), lw);
         }
         // The page's live region (live_region.hpp): which neuron, its bias, who fires it.
         std::string who;

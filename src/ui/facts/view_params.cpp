@@ -62,9 +62,13 @@ void draw_params(App& a, const ViewCtx& ctx) {
         input_count(a, "hidden", "ph", kGptH, 4000000, stacked, lw);
         input_count(a, "layers", "pl", kGptL, 10000, stacked, lw);
         ui::Flow f;
-        if (f.button("GPT-3")) { a.state.set_int("pd", kGptD); a.state.set_int("ph", kGptH); a.state.set_int("pl", kGptL); }
+        auto is = [&](long long d, long long h, long long l) {   // a preset chip shows as chosen while its numbers are in
+            return a.state.get_int("pd", kGptD, 1, 1000000) == d && a.state.get_int("ph", kGptH, 1, 4000000) == h &&
+                   a.state.get_int("pl", kGptL, 1, 10000) == l;
+        };
+        if (f.choice("GPT-3", is(kGptD, kGptH, kGptL))) { a.state.set_int("pd", kGptD); a.state.set_int("ph", kGptH); a.state.set_int("pl", kGptL); }
         if (ImGui::IsItemHovered()) ui::Tooltip("d_model 12,288, hidden 4 \xC3\x97 12,288 = 49,152, 96 layers");
-        if (f.button("This toy model")) { a.state.set_int("pd", toy_d); a.state.set_int("ph", toy_h); a.state.set_int("pl", 1); }
+        if (f.choice("This toy model", is(toy_d, toy_h, 1))) { a.state.set_int("pd", toy_d); a.state.set_int("ph", toy_h); a.state.set_int("pl", 1); }
         if (ImGui::IsItemHovered())
             ui::Tooltip("The model in this lab: d_model %lld, one neuron per subject (hidden %lld), one block", toy_d, toy_h);
         if (f.button("hidden = 4 \xC3\x97 d_model"))
@@ -111,12 +115,12 @@ void draw_params(App& a, const ViewCtx& ctx) {
         ImGui::Dummy(ImVec2(w, bh));
         ImDrawList* dl = ImGui::GetWindowDrawList();
         float split = q.x + w * float(share);
-        dl->AddRectFilled(q, ImVec2(split, q.y + bh), theme::series(0));
+        dl->AddRectFilled(q, ImVec2(split, q.y + bh), theme::data());
         dl->AddRectFilled(ImVec2(split, q.y), ImVec2(q.x + w, q.y + bh), theme::grid());
         const char* l1 = "MLP weights";
         const char* l2 = "everything else";
         ImVec2 s1 = ImGui::CalcTextSize(l1), s2 = ImGui::CalcTextSize(l2);
-        if (s1.x + 8 < split - q.x) dl->AddText(ImVec2(q.x + 4, q.y + (bh - s1.y) / 2), IM_COL32(255, 255, 255, 255), l1);
+        if (s1.x + 8 < split - q.x) dl->AddText(ImVec2(q.x + 4, q.y + (bh - s1.y) / 2), theme::text_on(theme::data()), l1);
         if (s2.x + 8 < q.x + w - split) dl->AddText(ImVec2(split + 4, q.y + (bh - s2.y) / 2), theme::text(), l2);
         ui::Note("Biases are negligible: %s per block, against %s weights.", plot::Grouped(p.biases_per_block).c_str(),
                  plot::Short(p.per_block).c_str());

@@ -132,10 +132,10 @@ void draw_fit(App& a, const ViewCtx& ctx) {
     ImGui::Dummy(ImVec2(1, fs * 0.2f));
     if (plot::Begin("fit", ImVec2(-1, ph), {2, x1, "dimensions d (log)", true}, ay)) {
         std::vector<float> up = mapv(c.upper), gr = mapv(c.greedy), rn = mapv(c.random), jl = mapv(c.jl);
-        plot::Line(c.d.data(), up.data(), int(c.d.size()), theme::kVermilion, 2.0f);
-        plot::Line(c.d.data(), gr.data(), int(c.d.size()), theme::series(0), 2.0f);
-        plot::Line(c.d.data(), rn.data(), int(c.d.size()), theme::kGreen, 1.5f);
-        plot::Line(c.d.data(), jl.data(), int(c.d.size()), theme::muted(), 1.0f);
+        plot::Line(c.d.data(), up.data(), int(c.d.size()), theme::bound(), 2.0f, plot::Dash::Dashed);
+        plot::Line(c.d.data(), gr.data(), int(c.d.size()), theme::data(), 2.0f);
+        plot::Line(c.d.data(), rn.data(), int(c.d.size()), theme::data(), 1.5f, plot::Dash::Dotted);
+        plot::Line(c.d.data(), jl.data(), int(c.d.size()), theme::muted(), 1.0f, plot::Dash::Dashed);
         // N = d: d orthogonal directions always fit.
         std::vector<float> dl(c.d.size());
         for (size_t i = 0; i < c.d.size(); ++i) dl[i] = Y(std::log10(c.d[i]));
@@ -145,12 +145,12 @@ void draw_fit(App& a, const ViewCtx& ctx) {
             plot::VLine(12288, theme::grid(), "12,288: GPT-3");
         }
         std::vector<float> myv = mapv(my), cyv = mapv(cy);
-        plot::Points(mx.data(), myv.data(), int(mx.size()), theme::highlight(), fs * 0.28f);
+        plot::Points(mx.data(), myv.data(), int(mx.size()), theme::focus(), fs * 0.28f);
         for (size_t i = 0; i < cx.size(); ++i) {   // stopped early: at least this many (a triangle pointing up)
             ImVec2 s = plot::ToScreen(cx[i], cyv[i]);
             float r = fs * 0.32f;
             plot::DrawList()->AddTriangleFilled(ImVec2(s.x, s.y - r), ImVec2(s.x - r, s.y + r * 0.7f), ImVec2(s.x + r, s.y + r * 0.7f),
-                                                theme::highlight());
+                                                theme::focus());
         }
         if (plot::Hovered()) {
             int d = int(std::lround(plot::MouseData().x));
@@ -166,11 +166,11 @@ void draw_fit(App& a, const ViewCtx& ctx) {
         }
         plot::End();
     }
-    lab::legend(theme::kVermilion, "limit: no more fit", true);
-    lab::legend(theme::series(0), "greedy construction: at least this many");
-    lab::legend(theme::kGreen, "random vectors");
-    lab::legend(theme::muted(), "e^(dε²/2), ε = sin(tolerance): rule of thumb");
-    lab::legend(theme::highlight(), "measured here (▲: stopped early, at least)");
+    plot::LegendLine(theme::bound(), "limit: no more fit", plot::Dash::Dashed, true);
+    plot::LegendLine(theme::data(), "greedy construction: at least this many", plot::Dash::Solid);
+    plot::LegendLine(theme::data(), "random vectors", plot::Dash::Dotted);
+    plot::LegendLine(theme::muted(), "e^(dε²/2), ε = sin(tolerance): rule of thumb", plot::Dash::Dashed);
+    lab::legend(theme::focus(), "measured here (▲: stopped early, at least)");
 
     // Status of the measurement and two numbers from the video's companion text.
     if (F.active && F.cur.second == tol10)

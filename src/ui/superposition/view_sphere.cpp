@@ -215,7 +215,7 @@ void render(const std::vector<float>& tips, const std::vector<ImU32>& colors, co
     glUniform4fv(u_color, 1, c);
     glDrawArrays(GL_LINES, 0, circle_verts);
     if (lines_through) {
-        rgba(theme::with_alpha(theme::series(0), 0.45f), c);
+        rgba(theme::with_alpha(theme::data(), 0.45f), c);
         glUniform4fv(u_color, 1, c);
         glDrawArrays(GL_LINES, circle_verts, n * 2);
     }
@@ -342,8 +342,8 @@ void draw_sphere(App& a, const ViewCtx& ctx) {
     M4 view = view_matrix(g_orbit.yaw, g_orbit.pitch);
     M4 proj = perspective(38.0f * kPi / 180.0f, 1.0f, 0.1f, 10.0f);
     float radius = std::clamp(0.075f * std::sqrt(12.0f / std::max(N, 1)), 0.025f, 0.075f);
-    std::vector<ImU32> colors(size_t(N), theme::series(0));
-    if (wi >= 0) colors[size_t(wi)] = colors[size_t(wj)] = theme::highlight();
+    std::vector<ImU32> colors(size_t(N), theme::data());
+    if (wi >= 0) colors[size_t(wi)] = colors[size_t(wj)] = theme::worst_pair();
 
     int px = int(side);
     if (ensure_gpu() && ensure_framebuffer(px, px)) {
@@ -351,7 +351,7 @@ void draw_sphere(App& a, const ViewCtx& ctx) {
         ImGui::GetWindowDrawList()->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(g.color)), p0,
                                              ImVec2(p0.x + side, p0.y + side), ImVec2(0, 1), ImVec2(1, 0));
     } else {
-        ImGui::GetWindowDrawList()->AddText(ImVec2(p0.x + 6, p0.y + 6), theme::negative(), "WebGL could not draw the sphere.");
+        ImGui::GetWindowDrawList()->AddText(ImVec2(p0.x + 6, p0.y + 6), theme::wrong_ink(), "WebGL could not draw the sphere.");
     }
 
     // Hover: the nearest ball in front under the mouse.
@@ -408,7 +408,7 @@ void draw_sphere(App& a, const ViewCtx& ctx) {
                 if (it == S.best.end()) break;
                 ImGui::TableNextColumn();
                 bool here = k == N;
-                if (here) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::highlight()));
+                if (here) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::worst_pair_ink()));
                 ImGui::Text("%d: %.1f°", k, it->second);
                 if (here) ImGui::PopStyleColor();
             }

@@ -70,16 +70,16 @@ void histogram(const char* id, float height, const std::vector<uint64_t>& now, c
     if (!plot::Begin(id, ImVec2(-1, height), {x0, x1, xl}, ay)) return;
     double base = logy ? 0.5 : 0.0;
     // The video's claim: every pair between 89° and 91°.
-    plot::FillRect(89, ay.min, 91, ay.max, theme::with_alpha(theme::kPurple, 0.22f));
-    plot::Bars(ys.data(), int(ys.size()), theme::series(0), x0, w, base);
+    plot::FillRect(89, ay.min, 91, ay.max, theme::with_alpha(theme::video(), 0.35f));
+    plot::Bars(ys.data(), int(ys.size()), theme::data(), x0, w, base);
     if (!y0.empty()) stairs(y0, x0, w, base, theme::with_alpha(theme::text(), 0.55f));
     if (!zoom && s.step >= 0) {
         // Every arrangement has a pair at least this far from 90°: the Levenshtein/Welch limit.
         double lim = s.limit_angle_deg;
-        plot::VLine(lim, theme::kVermilion, nullptr, 1.5f);
-        plot::VLine(180 - lim, theme::kVermilion, nullptr, 1.5f);
-        plot::VLine(s.min_angle_deg, theme::highlight(), nullptr, 2.0f);
-        plot::VLine(s.max_angle_deg, theme::highlight(), nullptr, 2.0f);
+        plot::VLine(lim, theme::bound(), nullptr, 1.5f, plot::Dash::Dashed);
+        plot::VLine(180 - lim, theme::bound(), nullptr, 1.5f, plot::Dash::Dashed);
+        plot::VLine(s.min_angle_deg, theme::worst_pair(), nullptr, 2.0f);
+        plot::VLine(s.max_angle_deg, theme::worst_pair(), nullptr, 2.0f);
     }
     if (plot::Hovered()) {
         double x = plot::MouseData().x;
@@ -196,11 +196,11 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
     }
     if (snap) snapshot_banner(a, *snap);
     if (!snap && !M.reset_error.empty()) {
-        lab::text_wrapped_colored(theme::negative(), "Cannot run: %s.", M.reset_error.c_str());
+        lab::text_wrapped_colored(theme::wrong_ink(), "Cannot run: %s.", M.reset_error.c_str());
         return;
     }
     if (!snap && !M.sp.error().empty())
-        lab::text_wrapped_colored(theme::negative(), "Stopped: %s. Showing the last good vectors.", M.sp.error().c_str());
+        lab::text_wrapped_colored(theme::wrong_ink(), "Stopped: %s. Showing the last good vectors.", M.sp.error().c_str());
 
     // Progress, time left, and how the page keeps up.
     if (!snap) {
@@ -211,7 +211,9 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
     char what[96];
     std::snprintf(what, sizeof what, "%s × %d, step %d of %d,", plot::Grouped(c.n).c_str(), c.d, M.sp.steps_done(), c.steps);
     lab::progress_eta(std::min(1.0f, frac), left, what);
-    if (M.playing || !M.sp.done()) {
+    if (!a.detail_line()) {
+        // frames/s, kernel and memory are details (details=1)
+    } else if (M.playing || !M.sp.done()) {
         char rate_text[32] = "-";
         if (rate > 0) std::snprintf(rate_text, sizeof rate_text, rate >= 100 ? "%.0f" : "%.3g", rate);
         lab::caption((std::to_string(int(std::lround(L.meter.fps()))) + " frames/s · " + rate_text + " steps/s · " +
@@ -254,11 +256,11 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
     histogram("zoom", h, s.hist_zoom, start, 80, 100, logy, s, true);
     start = first && s.step > 0 ? &first->hist_full : nullptr;
     histogram("full", h, s.hist_full, start, 0, 180, logy, s, false);
-    lab::legend(theme::series(0), ("step " + std::to_string(s.step)).c_str(), true);
+    lab::legend(theme::data(), ("step " + std::to_string(s.step)).c_str(), true);
     if (first && s.step > 0) lab::legend(theme::with_alpha(theme::text(), 0.55f), "start (random)");
-    lab::legend(theme::with_alpha(theme::kPurple, 0.6f), "the video's 89°-91°");
-    lab::legend(theme::highlight(), "worst pairs");
-    lab::legend(theme::kVermilion, "the limit");
+    lab::legend(theme::with_alpha(theme::video(), 0.6f), "the video's 89°-91°");
+    plot::LegendLine(theme::worst_pair(), "worst pairs", plot::Dash::Solid);
+    plot::LegendLine(theme::bound(), "the limit", plot::Dash::Dashed);
 
     if (snap) return;                                   // no vectors in a snapshot
     a.offer_export("Vectors (.npy, N × d)", "superposition_vectors.npy", "application/octet-stream", [&M]() {
@@ -324,9 +326,9 @@ void draw_worst(App& a, const ViewCtx& ctx) {
             ImGui::TableSetupColumn("a", ImGuiTableColumnFlags_WidthStretch, 1.1f);
             ImGui::TableSetupColumn("b", ImGuiTableColumnFlags_WidthStretch, 1.0f);
             double lev = levenshtein_bound(c.n, c.d);
-            if (std::isfinite(lev)) row("Levenshtein limit: some pair is at least this bad", cos_angle(lev), theme::kVermilion);
+            if (std::isfinite(lev)) row("Levenshtein limit: some pair is at least this bad", cos_angle(lev));
             else row("Levenshtein limit", "applies only above N = d(d+1)/2 = " + plot::Grouped(0.5 * c.d * (c.d + 1)));
-            row("Welch limit: some pair is at least this bad", cos_angle(welch_bound(c.n, c.d)), theme::kVermilion);
+            row("Welch limit: some pair is at least this bad", cos_angle(welch_bound(c.n, c.d)));
             ImGui::EndTable();
         }
         return;
@@ -337,14 +339,14 @@ void draw_worst(App& a, const ViewCtx& ctx) {
         ImGui::TableSetupColumn("b", ImGuiTableColumnFlags_WidthStretch, 1.0f);
         char buf[160];
         std::snprintf(buf, sizeof buf, "Worst pair at step %d (angle between the lines)", s.step);
-        row(buf, cos_angle(s.worst_abs_cos), theme::highlight());
+        row(buf, cos_angle(s.worst_abs_cos), theme::worst_pair_ink());
         std::snprintf(buf, sizeof buf, "%.2f° / %.2f°", s.min_angle_deg, s.max_angle_deg);
         row("Smallest / largest angle", buf);
         if (std::isfinite(s.levenshtein))
-            row("Levenshtein limit: some pair is at least this bad", cos_angle(s.levenshtein), theme::kVermilion);
+            row("Levenshtein limit: some pair is at least this bad", cos_angle(s.levenshtein));
         else
             row("Levenshtein limit", "applies only above N = d(d+1)/2 = " + plot::Grouped(0.5 * c.d * (c.d + 1)));
-        row("Welch limit: some pair is at least this bad", cos_angle(s.welch), theme::kVermilion);
+        row("Welch limit: some pair is at least this bad", cos_angle(s.welch));
         std::snprintf(buf, sizeof buf, "worst ≈ %s; spread ±%.2f°", cos_angle(s.random_worst_abs_cos).c_str(), s.random_angle_std_deg);
         row("Random vectors (baseline)", buf);
         std::snprintf(buf, sizeof buf, "%s / %s", lab::pct_text(s.within1).c_str(), lab::pct_text(s.within5).c_str());
@@ -365,12 +367,12 @@ void draw_worst(App& a, const ViewCtx& ctx) {
     ImGui::Dummy(ImVec2(1, fs * 0.2f));
     if (plot::Begin("worst", ImVec2(-1, ph), {0, xmax, "step"}, {ylo, 90, "worst pair's angle (90° = perpendicular)"})) {
         double lim = s.limit_angle_deg;
-        plot::FillRect(0, lim, xmax, 90, theme::with_alpha(theme::kVermilion, 0.14f));
-        plot::HLine(lim, theme::kVermilion);
-        plot::HLine(89, theme::kPurple, nullptr, 2.0f);
-        plot::HLine(rnd, theme::muted());
-        plot::Line(xs.data(), ys.data(), int(xs.size()), theme::highlight(), 2.5f);
-        plot::Points(xs.data(), ys.data(), int(xs.size()), theme::highlight(), 2.5f);
+        plot::FillRect(0, lim, xmax, 90, theme::with_alpha(theme::wrong(), 0.14f));
+        plot::HLine(lim, theme::bound(), nullptr, 1.5f, plot::Dash::Dashed);
+        plot::HLine(89, theme::video_ink(), nullptr, 2.0f, plot::Dash::Dotted);
+        plot::HLine(rnd, theme::muted(), nullptr, 1.5f, plot::Dash::Solid);
+        plot::Line(xs.data(), ys.data(), int(xs.size()), theme::worst_pair(), 2.5f);
+        plot::Points(xs.data(), ys.data(), int(xs.size()), theme::worst_pair(), 2.5f);
         if (plot::Hovered() && !worst.empty()) {
             double x = plot::MouseData().x;
             const auto* best = &worst.front();
@@ -380,10 +382,11 @@ void draw_worst(App& a, const ViewCtx& ctx) {
         }
         plot::End();
     }
-    lab::legend(theme::highlight(), "worst pair", true);
-    lab::legend(theme::kVermilion, "impossible: above the limit");
-    lab::legend(theme::kPurple, "the video's 89°");
-    lab::legend(theme::muted(), "random vectors");
+    plot::LegendLine(theme::worst_pair(), "worst pair", plot::Dash::Solid, true);
+    plot::LegendLine(theme::bound(), "the limit", plot::Dash::Dashed);
+    lab::legend(theme::with_alpha(theme::wrong(), 0.35f), "impossible: above the limit");
+    plot::LegendLine(theme::video_ink(), "the video's 89°", plot::Dash::Dotted);
+    plot::LegendLine(theme::muted(), "random vectors", plot::Dash::Solid);
     if (ctx.controls) {
         const std::vector<float>& lh = snap ? snap->loss : M.sp.loss_history();
         if (!lh.empty()) {
@@ -394,7 +397,7 @@ void draw_worst(App& a, const ViewCtx& ctx) {
                 ImGui::Dummy(ImVec2(1, fs * 0.2f));
                 plot::Axis ay{std::pow(10.0, std::floor(std::log10(lo))), std::pow(10.0, std::ceil(std::log10(hi))), "loss (log)", true};
                 if (plot::Begin("loss", ImVec2(-1, ph * 0.8f), {0, xmax, "step"}, ay)) {
-                    plot::LineY(lh.data(), int(lh.size()), theme::series(1), 0, 1);
+                    plot::LineY(lh.data(), int(lh.size()), theme::data(), 0, 1);
                     plot::End();
                 }
             }

@@ -99,8 +99,8 @@ void TokenChips(const TfModel& m, const TfRun& r, int highlight) {
         float w = ts.x + fs * 0.8f;
         if (x > start.x && x + w > right) { x = start.x; y += row_h; }
         bool subj = i >= r.subject_first && i < r.subject_end;
-        ImU32 bg = unknown ? theme::with_alpha(theme::negative(), 0.22f) : ImGui::GetColorU32(ImGuiCol_FrameBg);
-        if (i == highlight) bg = theme::with_alpha(theme::highlight(), 0.45f);
+        ImU32 bg = unknown ? theme::with_alpha(theme::wrong(), 0.25f) : ImGui::GetColorU32(ImGuiCol_FrameBg);
+        if (i == highlight) bg = theme::with_alpha(theme::focus(), 0.25f);
         dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + chip_h), bg, fs * 0.3f);
         if (subj) dl->AddRect(ImVec2(x, y), ImVec2(x + w, y + chip_h), theme::text(), fs * 0.3f, 0, 2.0f);
         dl->AddText(ImVec2(x + fs * 0.4f, y + (chip_h - ts.y) / 2), theme::text(), t.c_str());
@@ -126,7 +126,7 @@ bool NoRun(const TfModel& m, const TfRun& r) {
         return true;
     }
     if (!r.ok) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::negative()));
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::wrong_ink()));
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextUnformatted(r.error.c_str());
         ImGui::PopTextWrapPos();

@@ -66,7 +66,7 @@ void draw_prompt(App& a, const ViewCtx& ctx) {
         labels.push_back(tflab_token(m, r.top[size_t(i)]));
         values.push_back(100.0f * r.probs[r.top[size_t(i)]]);
     }
-    int hov = plot::HBars("next", labels, values, width, ui::Em(1.25f), 0, 100, 0, "%.1f%%", theme::series(0));
+    int hov = plot::HBars("next", labels, values, width, ui::Em(1.25f), 0, 100, 0, "%.1f%%", theme::data());
     if (hov >= 0)
         ui::Tooltip("\"%s\": rank %d of %d words, probability %.3f%%", labels[size_t(hov)].c_str(), hov + 1,
                     int(r.probs.size()), values[size_t(hov)]);

@@ -246,7 +246,7 @@ void results(App& a, EditView& V, const Request& q, float width, bool narrow) {
         switch (row) {
         case 0:
             std::snprintf(b, sizeof b, "%s p %.2f", s.efficacy > 0.5f ? "\xE2\x9C\x93" : "\xE2\x9C\x97", double(s.p_edit));
-            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.efficacy > 0.5f ? theme::positive() : theme::negative()), "%s", b);
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(s.efficacy > 0.5f ? theme::answer_ink() : theme::wrong_ink()), "%s", b);
             return;
         case 1:
             std::snprintf(b, sizeof b, "%d of %d, p %.2f", int(s.paraphrase * float(s.n_paraphrase) + 0.5f), s.n_paraphrase, double(s.p_paraphrase));
@@ -343,7 +343,7 @@ void draw_edit(App& a, const ViewCtx& ctx) {
 
     std::string want;                   // the edit the lab's model should hold
     if (!q.ok) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::negative()));
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::wrong_ink()));
         ImGui::PushTextWrapPos(0.0f);
         ImGui::TextUnformatted(q.error.c_str());
         ImGui::PopTextWrapPos();
@@ -367,12 +367,12 @@ void draw_edit(App& a, const ViewCtx& ctx) {
     }
     apply(a, V, want, q);
     if (q.ok && !V.error.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::negative()));
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(theme::wrong_ink()));
         ImGui::TextWrapped("The edit failed: %s. The lab keeps the trained model.", V.error.c_str());
         ImGui::PopStyleColor();
     } else if (q.ok && V.running) {
         ImGui::Text("Computing both edits: %s", V.job.phase_name());
-        ui::ProgressBar(float(V.job.progress()), width, theme::series(0));
+        ui::ProgressBar(float(V.job.progress()), width, theme::data());
         ui::Note("A slice per frame (%.0f ms of work so far); the page keeps drawing.", V.work_ms);
     } else if (q.ok && V.ready && V.key == edit_key(V, q)) {
         results(a, V, q, width, narrow);
@@ -416,7 +416,7 @@ void draw_edit(App& a, const ViewCtx& ctx) {
             labels.push_back(tflab_token(m, r.top[size_t(i)]));
             values.push_back(100.0f * r.probs[r.top[size_t(i)]]);
         }
-        plot::HBars("tfedit-next", labels, values, width, ui::Em(1.2f), 0, 100, 0, "%.1f%%", theme::series(0));
+        plot::HBars("tfedit-next", labels, values, width, ui::Em(1.2f), 0, 100, 0, "%.1f%%", theme::data());
         ui::Note("Greedy answer and the next-word probabilities.");
     }
     tfui::ModelLine(m);

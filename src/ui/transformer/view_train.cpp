@@ -75,7 +75,7 @@ void draw_train(App& a, const ViewCtx& ctx) {
     else
         std::snprintf(line, sizeof line, "Stopped at step %d of %d.", done, total);
     ImGui::TextUnformatted(line);
-    ui::ProgressBar(float(done) / std::max(1, total), width, theme::series(0));
+    ui::ProgressBar(float(done) / std::max(1, total), width, theme::learned());
 
     const std::vector<float>& loss = P.losses;
     float pw = ui::Narrow(ctx) ? width : (width - ImGui::GetStyle().ItemSpacing.x) / 2;
@@ -85,7 +85,7 @@ void draw_train(App& a, const ViewCtx& ctx) {
     ImGui::BeginGroup();
     ImGui::TextUnformatted("Loss (cross-entropy on the answer words)");
     if (plot::Begin("loss", ImVec2(pw, ph), {0, double(std::max(1, total)), "Adam step"}, {0, double(lmax), nullptr})) {
-        if (!loss.empty()) plot::LineY(loss.data(), int(loss.size()), theme::series(0), 1, 1);
+        if (!loss.empty()) plot::LineY(loss.data(), int(loss.size()), theme::learned(), 1, 1);
         plot::End();
     }
     ImGui::EndGroup();
@@ -97,9 +97,9 @@ void draw_train(App& a, const ViewCtx& ctx) {
         for (float v : P.acc_train) tr.push_back(100 * v);
         for (float v : P.acc_held) ho.push_back(100 * v);
         if (!tr.empty()) {
-            plot::Line(P.acc_steps.data(), tr.data(), int(tr.size()), theme::series(0), 2.5f);
-            plot::Line(P.acc_steps.data(), ho.data(), int(ho.size()), theme::series(2), 1.5f);
-            plot::Points(P.acc_steps.data(), ho.data(), int(ho.size()), theme::series(2), 2.5f);
+            plot::Line(P.acc_steps.data(), tr.data(), int(tr.size()), theme::learned(), 2.5f);
+            plot::Line(P.acc_steps.data(), ho.data(), int(ho.size()), theme::data(), 1.5f, plot::Dash::Dashed);
+            plot::Points(P.acc_steps.data(), ho.data(), int(ho.size()), theme::data(), 2.5f);
         }
         plot::End();
     }

@@ -44,7 +44,7 @@ void draw_gate_plot(const GptGate& g, const TfModel& m, float W, float H) {
     ImDrawList* dl = plot::DrawList();
     const float fs = ImGui::GetFontSize();
     // The AND's firing corner, shaded as the facts lab shades its active half-plane.
-    plot::FillRect(0.5, 0.5, 1.55, 1.55, theme::with_alpha(theme::positive(), 0.12f));
+    plot::FillRect(0.5, 0.5, 1.55, 1.55, theme::with_alpha(theme::firing(), 0.12f));
     plot::HLine(0.5, theme::grid());
     plot::VLine(0.5, theme::grid());
     int rank[2][2] = {{0, 0}, {0, 0}};
@@ -69,8 +69,8 @@ void draw_gate_plot(const GptGate& g, const TfModel& m, float W, float H) {
         // Size and fill by the activation, relative to the subject's: the gate's output.
         const float t = std::clamp(n.activation / top, 0.f, 1.f);
         const float r = std::max(3.0f, fs * (0.25f + 0.55f * t));
-        if (n.activation > 0.5f * amax) dl->AddCircleFilled(s, r, theme::with_alpha(theme::positive(), 0.35f + 0.6f * t));
-        dl->AddCircle(s, r, n.activation > 0.5f * amax ? theme::positive() : theme::negative(), 0, 2.0f);
+        if (n.activation > 0.5f * amax) dl->AddCircleFilled(s, r, theme::with_alpha(theme::firing(), 0.35f + 0.6f * t));
+        dl->AddCircle(s, r, n.activation > 0.5f * amax ? theme::firing() : theme::silent(), 0, 2.0f);
         if (i == 0) dl->AddCircle(s, r + fs * 0.35f, theme::text(), 0, 2.0f);   // the subject: a ring
         if (!n.in_facts) {   // the swapped name: not a subject of the facts, a cross
             dl->AddLine(ImVec2(s.x - r, s.y - r), ImVec2(s.x + r, s.y + r), theme::text(), 1.5f);
@@ -180,8 +180,8 @@ void draw_wild(App& a, const ViewCtx& ctx) {
     if (plot::Begin("wildcurve", ImVec2(curve_w, plot_h), {0, double(std::max<size_t>(1, ys.size() - 1)), "k neurons off"},
                     {0, 1, "p"})) {
         if (g.flip >= 0) plot::VLine(g.flip, theme::muted(), "top word changes");
-        plot::Line(xs.data(), ys.data(), int(ys.size()), theme::series(0));
-        plot::Points(xs.data(), ys.data(), int(ys.size()), theme::series(0), 2.5f);
+        plot::Line(xs.data(), ys.data(), int(ys.size()), theme::data());
+        plot::Points(xs.data(), ys.data(), int(ys.size()), theme::data(), 2.5f);
         if (plot::Hovered()) {
             int k = std::clamp(int(std::lround(plot::MouseData().x)), 0, int(ys.size()) - 1);
             if (k == 0) ui::Tooltip("none off: p(%s) = %.3f", ans.c_str(), ys[0]);
