@@ -459,7 +459,6 @@ void draw_andgate(App& a, const ViewCtx& ctx) {
                                       : theme::with_alpha(ImGui::GetColorU32(ImGuiCol_ChildBg), 0.75f);
                 dl->AddRectFilled(ImVec2(rc.x - 2, rc.y), ImVec2(rc.z + 2, rc.w), bg, 3);
                 dl->AddText(ImVec2(rc.x, rc.y), p.selected ? theme::text_on(theme::focus()) : theme::text(), p.name.c_str());
-                ++labelled;
                 break;
             }
         }
