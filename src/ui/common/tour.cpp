@@ -50,8 +50,8 @@ static const Step kSteps[] = {
      "After reading \"Jordan\", the model's vector E holds both names. In this toy E is exactly M + J: a "
      "direction for \"first name Michael\" plus one for \"last name Jordan\". Find both among E's bars.",
      "", 0, "", "",
-     "Every word in its place of a name, and every answer, has a random unit direction in 256 dimensions, so "
-     "any two of them are nearly perpendicular. Subjects are not: Michael Jordan (M + J) and Michael B. Jordan "
+     "Every word of a name in its place (first name Michael, last name Jordan) and every answer has a random "
+     "unit direction in 256 dimensions, so any two of them are nearly perpendicular. Subjects are not: Michael Jordan (M + J) and Michael B. Jordan "
      "(M + B. + J) share two tokens, cos \xE2\x89\x88 0.82. That overlap is why the block needs a gate. In a real "
      "transformer, attention first has to gather the name's tokens into one vector.",
      "view=block&subject=Michael%20Jordan", "neuron,gate_bias"},
@@ -72,19 +72,20 @@ static const Step kSteps[] = {
      "The gate opens with the video's numbers, x + y \xE2\x88\x92 1 > 0, where x and y are E's dot products with "
      "\"first name Michael\" and \"last name Jordan\". \"This model's own\" shows this model's gate, about "
      "2\xC2\xB7x + 2\xC2\xB7y \xE2\x88\x92 3 > 0 (its numbers differ a little from 2 and 3 because the directions are only "
-     "nearly perpendicular). The compiled bias puts Michael Jordan at exactly +1 and a one-name match near "
-     "\xE2\x88\x92" "1; Reset puts the bias back.",
+     "nearly perpendicular). The compiled bias puts Michael Jordan at exactly +1 and the 20 one-name matches "
+     "between \xE2\x88\x92" "1.44 and \xE2\x88\x92" "0.50; with the video's bias 16 of them tip over the line. Reset puts "
+     "the bias back.",
      "view=and-gate&subject=Michael%20Jordan", "neuron,gate_bias,gate_numbers"},
     // 5
     {"An AND gate",
      "ReLU turns negative values into 0: the neuron fires only in the shaded region. Michael B. Jordan has "
      "both names. Will he fire it?",
      "Yes|No", 1,
-     "No: the \xE2\x88\x92" "2 on \"B.\" puts him near \xE2\x88\x92" "1; ReLU gives 0. See the table.", "",
+     "No: the \xE2\x88\x92" "2 on \"B.\" puts him at \xE2\x88\x92" "0.77; ReLU gives 0. See the table.", "",
      "His extra token \"B.\" meets the row's veto, which moves his boundary, so he stays silent, and so does "
      "Michael I. Jordan. Michael Phelps and Alexis Jordan share one name each and fall outside. A row, a bias "
      "and a ReLU make an AND: Michael AND Jordan AND no other name token. (This step shows this model's own "
-     "gate; with the video's round numbers the veto is too weak to keep him out.)",
+     "gate; the video's row M + J has no veto, and with its numbers he would fire, at +1.21.)",
      "view=and-gate&subject=Michael%20Jordan&gate_numbers=model", "neuron,gate_bias"},
     // 6
     {"W_down writes the answer",
@@ -167,16 +168,17 @@ static const Step kSteps[] = {
      "tf_prompt=Michael%20Jordan%20is%20known%20for%20playing",
      "It trained on three phrasings per relation (1,515 prompts, 400 Adam steps) and knows all 1,515; of the "
      "fourth phrasing, held out, it gets 80 of 505 (15.8%). Allen-Zhu and Li (2023) report the same kind of "
-     "result: a model trained on facts in a few fixed phrasings often cannot answer a phrasing it never saw.",
+     "result for GPT-2-style models trained on synthetic biographies in a few fixed phrasings: they often cannot "
+     "answer a phrasing they never saw.",
      "view=prompt&tf_prompt=Michael%20Jordan%20plays%20the%20sport%20of", ""},
     // 14: factlab-cli gpt lens
     {"The logit lens",
-     "The logit lens reads each layer's output as if it were the last. At the prompt's last word, \"of\", when "
-     "is basketball already the top word?",
+     "The logit lens reads each layer's residual stream as if it were the last. At the last word, \"of\", when is "
+     "basketball already the top word?",
      "After layer 0|Only after layer 1", 0,
      "After layer 0, the first of two: 99.7%. Read its rank under the grid.", "",
-     "nostalgebraist (2020): each block's output goes through the final LayerNorm and the unembedding, as if "
-     "it were the last layer. In this 2-layer model, at the last position, layer 0 gives basketball 99.7% and "
+     "nostalgebraist (2020): the residual stream after each block goes through the final LayerNorm and the "
+     "unembedding, as if it were the last layer. In this 2-layer model, at the last position, layer 0 gives basketball 99.7% and "
      "layer 1 (the model's output) 99.7%.",
      "view=lens&tf_prompt=Michael%20Jordan%20plays%20the%20sport%20of", ""},
     // 15: factlab-cli gpt trace (noise 3, 10 samples, seed 1) and gpt knockout
@@ -185,9 +187,10 @@ static const Step kSteps[] = {
      "back, at \"Jordan\" or at the last word, \"the\"?",
      "At \"Jordan\"|At \"the\"", 1,
      "At \"the\": its state after layer 0 gives 0.99; \"Jordan\" gives 0.08.", "",
-     "ROME (Meng et al. 2022): noise of 3\xCF\x83 on the subject's token embeddings, then one (position, layer) "
-     "copied back from the clean run, averaged over 10 samples. In GPT-2 XL the MLPs at the subject's last word "
-     "matter most. This 2-layer model reads the name into the last word in layer 0: blocking that attention "
+     "ROME (Meng et al. 2022): noise of 3\xCF\x83 on the subject's token embeddings, then the hidden state at one "
+     "(position, layer) copied back from the clean run, averaged over 10 samples (ROME restores a window of 10 "
+     "layers for its MLP map; here 1). In GPT-2 XL the MLP effect peaks at the subject's last word, in "
+     "early-middle layers. This 2-layer model reads the name into the last word in layer 0: blocking that attention "
      "drops p(Chicago) to 0.58 (factlab-cli gpt knockout).",
      "view=trace&tf_prompt=Michael%20Jordan%20played%20for%20the", "tf_noise,tf_samples,tf_seed"},
     // 16: the attention patterns of the built-in model (layer 0, last row)
@@ -197,8 +200,9 @@ static const Step kSteps[] = {
      "Michael|Jordan|the", 0,
      "Michael, 90%. Head 1 of layer 0 puts 39% on \"Jordan\". Hover the bottom row.", "",
      "Geva, Bastings, Filippova and Globerson (2023) block the last position's attention to the subject "
-     "(attention knockout) and the answer goes: the subject's vector is read by attention. In this 2-layer "
-     "model, blocking it in layer 0 drops p(Chicago) from 0.99 to 0.58, in layer 1 by 0.2%. That is the end of "
+     "(attention knockout) in GPT-2 XL and GPT-J, and at upper layers the answer's probability falls sharply: "
+     "attention reads the subject's vector late. In this 2-layer model, blocking it in layer 0 drops p(Chicago) "
+     "from 0.99 to 0.58; in layer 1 it stays 0.99. That is the end of "
      "the tour.",
      "view=attention&tf_prompt=Michael%20Jordan%20played%20for%20the&tf_layer=0&tf_head=3", ""},
 };

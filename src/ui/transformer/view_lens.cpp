@@ -38,8 +38,8 @@ void draw_lens(App& a, const ViewCtx& ctx) {
     LensView& V = a.ext<LensView>();
     float width = ImGui::GetContentRegionAvail().x;
     tfui::PromptHeader(a, m, ctx,
-                       "Read every layer as if it were the last: its output through the final LayerNorm and the "
-                       "unembedding. Each cell: the top word there and its probability.",
+                       "Read the residual stream after every layer as if it were the last, through the final LayerNorm and "
+                       "the unembedding. Each cell: the top word there and its probability.",
                        width);
     const TfRun& r = tflab_run(a);
     if (tfui::NoRun(m, r)) return;

@@ -306,8 +306,9 @@ void results(App& a, EditView& V, const Request& q, float width, bool narrow) {
     if (at != std::string::npos) edit_prompt.replace(at, 9, r.subject);
     ui::Note("Efficacy: is the greedy answer to \"%s\" now %s, and p(%s). Paraphrase: do the relation's other %d "
              "phrasings (the held-out one included) say it too. Specificity: of %d prompts about other subjects (%s's near misses, "
-             "every phrasing), the share that answer as before; the drop: mean p(their own object) before minus after. "
-             "After CounterFact (Meng et al. 2022), scoped to this model's greedy answers.",
+             "or else 10 others with the relation; every phrasing), the share that answer as before; the drop: mean p(their own "
+             "object) before minus after. After CounterFact (Meng et al. 2022), which scores p(new) > p(true) per prompt "
+             "and takes as neighbours subjects that share the true object; here greedy answers and neighbours by name.",
              edit_prompt.c_str(), r.new_object.c_str(), r.new_object.c_str(), r.rome.scores.n_paraphrase, r.rome.scores.n_specificity,
              r.subject.c_str());
     (void)a;

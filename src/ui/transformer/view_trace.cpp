@@ -111,7 +111,8 @@ void draw_trace(App& a, const ViewCtx& ctx) {
     TfTraceOptions opt = trace_options(a);
     tfui::PromptHeader(a, m, ctx,
                        "Noise on the subject's words makes the model lose the answer. Copy one clean piece back "
-                       "(a position, a layer) and see how much of the answer returns: that is where the fact is recalled.",
+                       "(a position, a layer) and see how much of the answer returns: the cells that bring it back carry what "
+                       "the answer needs.",
                        width);
     const TfRun& r = tflab_run(a);
     if (tfui::NoRun(m, r)) return;

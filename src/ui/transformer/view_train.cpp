@@ -106,7 +106,8 @@ void draw_train(App& a, const ViewCtx& ctx) {
     ImGui::EndGroup();
     if (!P.acc_train.empty())
         ui::Note("At step %d: %.1f%% of the %d training prompts known, %.1f%% of the %d held-out prompts. A model trained "
-                 "on a few fixed phrasings often cannot answer one it never saw (Allen-Zhu & Li 2023).",
+                 "on a few fixed phrasings often cannot answer one it never saw (Allen-Zhu & Li 2023, GPT-2-style models "
+                 "on synthetic biographies).",
                  int(P.acc_steps.back()), 100 * P.acc_train.back(), P.train_prompts, 100 * P.acc_held.back(), P.held_prompts);
 }
 
