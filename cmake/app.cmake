@@ -55,7 +55,7 @@ target_include_directories(factlab PRIVATE src)
 
 if(FACTLAB_WASM)
   set_target_properties(factlab PROPERTIES OUTPUT_NAME factlab SUFFIX ".js")
-  target_compile_options(factlab PRIVATE -O2)
+  target_compile_options(factlab PRIVATE -Os)   # UI code: size over speed (the site budget); kernels are in factlab_core
   target_link_options(factlab PRIVATE -O3 -sUSE_GLFW=3 -sUSE_WEBGL2=1 -sFULL_ES3=1 -sMIN_WEBGL_VERSION=2
     -sMAX_WEBGL_VERSION=2 -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432 -sTOTAL_STACK=1048576
     -sEXPORTED_RUNTIME_METHODS=ccall,cwrap,UTF8ToString,HEAPU8
