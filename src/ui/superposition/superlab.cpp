@@ -155,8 +155,10 @@ static int work_workers(MainRun& M, int K, int max_steps, double stats_gap_ms) {
     int steps = 0;
     if (W.in_flight && W.received == K && !M.stats_pending) {
         SharePartial& sum = W.parts[0];
-        for (int k = 1; k < K; ++k) add_partial(&sum, W.parts[k]);     // the fixed order
+        bool shapes = true;
+        for (int k = 1; k < K; ++k) shapes = shapes && add_partial(&sum, W.parts[k]);   // the fixed order
         W.in_flight = false;
+        if (!shapes) { M.reset_error = "a worker's share has the wrong shape"; M.playing = false; W.parts.clear(); return 0; }
         int r = M.sp.apply(sum, W.lp);
         W.parts.clear();
         if (r < 0) { M.playing = false; return 0; }
