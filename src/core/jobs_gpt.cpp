@@ -188,12 +188,11 @@ bool decode_gpt_snapshot(const std::string& bytes, const GptConfig& config, GptT
     if (!r.ok) return bad("too short");
     p.steps_done = v[0]; p.steps_total = v[1]; p.train_prompts = v[2]; p.held_prompts = v[3]; p.done = done != 0;
     if (p.acc_train.size() != p.acc_steps.size() || p.acc_held.size() != p.acc_steps.size()) return bad("curves disagree");
-    *has_weights = hw != 0;
+    GptWeights w;                                   // *weights and *has_weights change only on success
     if (hw) {
         GptConfig c;
         get_config(&r, &c);
         if (!r.ok || !same_config(c, config)) return bad("weights of another shape");
-        GptWeights w;
         if (!w.resize(config, err)) return false;
         for (GptTensor& t : w.tensors()) {
             const size_t len = size_t(t.size()) * sizeof(float);
@@ -202,9 +201,10 @@ bool decode_gpt_snapshot(const std::string& bytes, const GptConfig& config, GptT
             r.at += len;
         }
         if (!w.finite(err)) return false;
-        *weights = std::move(w);
     }
     if (!r.done()) return bad("trailing bytes");
+    *has_weights = hw != 0;
+    if (hw) *weights = std::move(w);
     *out = std::move(p);
     return true;
 }

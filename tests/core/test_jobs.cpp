@@ -85,3 +85,19 @@ TEST_CASE("jobs: malformed bytes are refused with a message") {
     CHECK(id == 4);
     CHECK(err.find("no memory") != std::string::npos);
 }
+
+TEST_CASE("jobs: a share of another shape is not added (a worker's reply is summed only when it fits)") {
+    SharePartial acc, small;
+    acc.grad = spk::RowMatrixXf::Ones(4, 3);
+    acc.sums.loss = 1.0;
+    small.grad = spk::RowMatrixXf::Ones(2, 3);
+    small.sums.loss = 5.0;
+    CHECK_FALSE(add_partial(&acc, small));
+    CHECK(acc.grad.rows() == 4);
+    CHECK(acc.grad.sum() == doctest::Approx(12.0));
+    CHECK(acc.sums.loss == doctest::Approx(1.0));
+    SharePartial same;
+    same.grad = spk::RowMatrixXf::Ones(4, 3);
+    CHECK(add_partial(&acc, same));
+    CHECK(acc.grad.sum() == doctest::Approx(24.0));
+}

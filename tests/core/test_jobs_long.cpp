@@ -162,6 +162,13 @@ TEST_CASE("hostile training-job bytes get a message") {
     other.n_inner = 128;
     CHECK_FALSE(decode_gpt_snapshot(snap, other, &p, &w, &hw, &err));
     CHECK(err.find("another shape") != std::string::npos);
+    // A refused snapshot leaves the caller's weights and flag as they were (trailing bytes come last).
+    CHECK(w.h.empty());
+    CHECK_FALSE(hw);
+    CHECK_FALSE(decode_gpt_snapshot(snap + "x", job.weights().config, &p, &w, &hw, &err));
+    CHECK(err.find("trailing") != std::string::npos);
+    CHECK(w.h.empty());
+    CHECK_FALSE(hw);
 }
 
 TEST_CASE("a capacity job equals the sweep run in one piece, through bytes") {

@@ -15,12 +15,6 @@ namespace {
 
 bool fail(std::string* error, const std::string& m) { if (error) *error = m; return false; }
 
-double gelu_grad(double x) {                      // d/dx of GPT-2's tanh GELU
-    const double c = std::sqrt(2.0 / M_PI), a = 0.044715;
-    const double u = c * (x + a * x * x * x), t = std::tanh(u);
-    return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * c * (1.0 + 3.0 * a * x * x);
-}
-
 // dx (T, d) of y = LayerNorm(x) given dy, row by row.
 GptMatrix layernorm_back(const GptMatrix& x, const GptLayerNorm& ln, float eps, const GptMatrix& dy) {
     const int T = int(x.rows()), d = int(x.cols());
@@ -58,8 +52,8 @@ GptMatrix block_back(const GptWeights& w, const GptCache& c, int j, const GptMat
     const int F = w.config.n_inner;
     GptMatrix g_post(T, F);                                                        // (T, F) = g W_down
     gptk::gemm_abt(T, F, d, g.data(), d, b.mlp.c_proj.weight.data(), d, g_post.data(), F);
-    for (int r = 0; r < T; ++r)
-        for (int n = 0; n < g_post.cols(); ++n) g_post(r, n) *= float(gelu_grad(lc.mlp_pre(r, n)));
+    // GELU' from the forward's own tanh term (the model's kernel: no libm tanh, the same bits in wasm).
+    gptk::gelu_backward(lc.mlp_pre.data(), lc.mlp_tanh.data(), g_post.data(), g_post.size());
     GptMatrix g_ln2(T, d);                                                         // (T, d)
     gptk::gemm_abt(T, d, F, g_post.data(), F, b.mlp.c_fc.weight.data(), F, g_ln2.data(), d);
     GptMatrix g_mid = g + layernorm_back(lc.resid_mid, b.ln_2, eps, g_ln2);

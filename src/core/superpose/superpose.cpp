@@ -156,10 +156,12 @@ std::vector<ShareRange> plan_shares(const std::vector<PairTile>& tiles, int K) {
     return out;
 }
 
-void add_partial(SharePartial* acc, const SharePartial& p) {
+bool add_partial(SharePartial* acc, const SharePartial& p) {
+    if (acc->grad.rows() != p.grad.rows() || acc->grad.cols() != p.grad.cols()) return false;
     acc->grad += p.grad;
     acc->sums.loss += p.sums.loss;
     acc->sums.max_c2 = std::max(acc->sums.max_c2, p.sums.max_c2);
+    return true;
 }
 
 namespace {

@@ -144,7 +144,8 @@ std::vector<PairTile> superpose_tiles(int n, const spk::KernelImpl& k);
 // K contiguous runs of `tiles` with about equal cells each (some empty when K > tiles).
 std::vector<ShareRange> plan_shares(const std::vector<PairTile>& tiles, int K);
 // acc += p (gradients and losses; the largest cos^2 is a max). Sum k = 0, 1, ... in order.
-void add_partial(SharePartial* acc, const SharePartial& p);
+// False (acc untouched) when p's gradient is not acc's shape (a worker's reply is checked here).
+bool add_partial(SharePartial* acc, const SharePartial& p);
 
 // Computes shares for one set of vectors: the piece a worker (or thread) runs. Owns padded
 // copies of the vectors and its own gradient buffers; no Superposer, no threads.

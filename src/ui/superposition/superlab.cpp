@@ -145,7 +145,8 @@ static int work_workers(MainRun& M, int K, int max_steps, double stats_gap_ms) {
             uint32_t id = 0;
             SharePartial part;
             bool ok = jobs::decode_share_reply(bytes, &id, &part, &err);
-            if (!ok && W.in_flight) { M.reset_error = err; M.playing = false; W.in_flight = false; return 0; }
+            // An error about an older step (its id is in the reply) is not this run's.
+            if (!ok && W.in_flight && (bytes.size() < 8 || id == W.id)) { M.reset_error = err; M.playing = false; W.in_flight = false; return 0; }
             if (!W.in_flight || id != W.id || W.got[k]) continue;          // an old step's reply
             W.parts[k] = std::move(part);
             W.got[k] = 1;
@@ -155,8 +156,10 @@ static int work_workers(MainRun& M, int K, int max_steps, double stats_gap_ms) {
     int steps = 0;
     if (W.in_flight && W.received == K && !M.stats_pending) {
         SharePartial& sum = W.parts[0];
-        for (int k = 1; k < K; ++k) add_partial(&sum, W.parts[k]);     // the fixed order
+        bool shapes = true;
+        for (int k = 1; k < K; ++k) shapes = shapes && add_partial(&sum, W.parts[k]);   // the fixed order
         W.in_flight = false;
+        if (!shapes) { M.reset_error = "a worker's share has the wrong shape"; M.playing = false; W.parts.clear(); return 0; }
         int r = M.sp.apply(sum, W.lp);
         W.parts.clear();
         if (r < 0) { M.playing = false; return 0; }

@@ -65,6 +65,7 @@ bool TfTrainer::tick(bool playing, double budget_ms) {
         if (!decode_gpt_snapshot(bytes, spec_.model, &p, &w_, &hw, &err)) {
             progress_.error = err; progress_.done = true; worker_.stop(); break;
         }
+        if (hw) w_step_ = p.steps_done;
         progress_ = std::move(p);
         has_w_ = has_w_ || hw;
     }

@@ -39,8 +39,9 @@ public:
     void stop();                                     // cancel: ends the worker
     const GptTrainProgress& progress() const { return page_ ? job_.progress() : progress_; }
     bool done() const { return progress().done; }
-    // The newest weights the page has (a worker sends them at accuracy points, on a pause and at the end).
-    bool has_weights() const { return page_ || has_w_; }
+    // The weights at the step progress() shows (a worker sends them on a pause and at the end;
+    // right after Pause, until they arrive, the older weights the page holds do not count).
+    bool has_weights() const { return page_ || (has_w_ && w_step_ == progress_.steps_done); }
     const GptWeights& weights() const { return page_ ? job_.weights() : w_; }
     const GptVocab& vocab() const { return set_.vocab; }
     const FactSet& facts() const { return facts_; }
@@ -58,6 +59,7 @@ private:
     GptTrainProgress progress_;                      // the worker's last snapshot
     GptWeights w_;
     bool has_w_ = false;
+    int w_step_ = -1;                                // the step w_ is from
     double started_ms_ = 0;
 };
 

@@ -299,8 +299,9 @@ void results(App& a, EditView& V, const Request& q, float width, bool narrow) {
                  "no v* there can change the answer: ROME needs an earlier layer.");
     else if (r.rome.scores.efficacy < 0.5f)
         ui::Note("ROME did not take: with \xCE\xB4 at this one position, the best v* found leaves NLL %.2f for \"%s\" "
-                 "(the rank-one write then gives %.2f). The fine-tune changes all of W_down and takes.",
-                 double(r.v_loss), r.new_object.c_str(), double(r.rome.loss));
+                 "(the rank-one write then gives %.2f). The fine-tune changes all of W_down and %s.",
+                 double(r.v_loss), r.new_object.c_str(), double(r.rome.loss),
+                 r.finetune.scores.efficacy >= 0.5f ? "takes" : "does not take either");
     std::string edit_prompt = gpt_templates(r.relation)[0].text;
     const size_t at = edit_prompt.find("{subject}");
     if (at != std::string::npos) edit_prompt.replace(at, 9, r.subject);
