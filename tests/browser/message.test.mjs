@@ -226,7 +226,8 @@ describe("postMessage protocol", () => {
     const fence = await next(reply("fence"), "reply to the fence");
     const all = await msgs();
     const between = all.slice(n0).filter((x) => x !== undefined && !(x.data && x.data.id === "fence") &&
-      !(x.data && x.data.type === "factlab:state" && x.data.id === undefined));   // change events may interleave
+      !(x.data && (x.data.type === "factlab:state" || x.data.type === "factlab:size") && x.data.id === undefined));
+    // (change events and a figure's size may interleave: they are announcements, not replies)
     assert.deepEqual(between.map((x) => x.data), [], "factlab answered messages that were not for it");
     assert.notEqual(parseQuery(fence.data.state).view, "params", "a factlab:state sent TO factlab was applied");
   });

@@ -6,6 +6,7 @@
 #include "ui/common/app.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <imgui.h>
 #include <imgui_internal.h>   // the content height of a view (one-column layout)
@@ -422,13 +423,24 @@ void App::frame() {
         }
         ImGui::BeginChild("##grid", ImVec2(0, -tour::reserved_bottom(*this)), false);   // the tour's card under it on a phone
         // A view chosen from outside the grid (a link, the tour, a host page) is scrolled into sight: its top
-        // to the grid's top, for a few frames while the heights of a one-column grid settle.
+        // to the grid's top. A one-column grid's heights settle over frames (each panel is as tall as its
+        // content, measured when drawn), so this goes on until the scroll has stayed where it should for
+        // a few frames (at most 90 frames), and stops when the reader scrolls.
         static std::string shown_view;
-        static int reveal_frames = 0;
-        if (cur && shown_view != cur->id) reveal_frames = ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) ? 0 : 8;
+        static int reveal_frames = 0, reveal_settled = 0;
+        if (cur && shown_view != cur->id) {
+            reveal_frames = ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) ? 0 : 90;
+            reveal_settled = 0;
+        }
         if (cur) shown_view = cur->id;
+        if (ImGui::GetIO().MouseWheel != 0 || (ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows) &&
+                                              ImGui::IsMouseDragging(ImGuiMouseButton_Left)))
+            reveal_frames = 0;                       // the reader scrolls: leave the grid where they put it
         bool reveal = reveal_frames > 0;
-        if (reveal) --reveal_frames;
+        if (reveal) {
+            --reveal_frames;
+            platform::keep_awake();                  // an idle page would stop drawing before it settles
+        }
         float W = ImGui::GetContentRegionAvail().x;
         float fs = ImGui::GetFontSize();
         int cols = W >= fs * 95 ? 3 : W >= fs * 52 ? 2 : 1;
@@ -442,7 +454,17 @@ void App::frame() {
             if (col > 0) ImGui::SameLine(0, gap);
             float top = ImGui::GetCursorPosY();      // before the panel: after it is the next row's top
             draw_view_frame(*this, v, ImVec2(cw, h), false, true, &v == cur, cols == 1);
-            if (reveal && &v == cur) ImGui::SetScrollY(std::max(0.0f, top - ImGui::GetStyle().ItemSpacing.y));
+            if (reveal && &v == cur) {
+                // There: the panel's top at the grid's top, or the grid scrolled to its end while its
+                // content height holds still (the last panels cannot go higher).
+                static float last_max = -1;
+                float want = std::max(0.0f, top - ImGui::GetStyle().ItemSpacing.y), max = ImGui::GetScrollMaxY();
+                bool there = std::fabs(ImGui::GetScrollY() - std::min(want, max)) < 1.0f && max == last_max;
+                last_max = max;
+                reveal_settled = there ? reveal_settled + 1 : 0;
+                if (reveal_settled >= 4) reveal_frames = 0;
+                else ImGui::SetScrollY(want);
+            }
             row_h = std::max(row_h, h);
             if (++col == cols) { col = 0; row_h = 0; }
         }
