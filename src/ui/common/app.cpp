@@ -262,7 +262,9 @@ void draw_view_frame(App& a, const ViewInfo& v, ImVec2 size, bool embed, bool co
         draw_view_header(a, v, a.offers_, ImGui::GetWindowPos(),
                          ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowSize().x, ImGui::GetWindowPos().y + ImGui::GetWindowSize().y), header);
     a.offers_.clear();
-    if (fit) {   // the content's bottom, in window coordinates, plus the bottom padding
+    // A panel scrolled out of the grid skips its items (ImGui hides fully clipped children),
+    // so it has no content to measure then: keep its last height, or the grid jumps.
+    if (fit && !ImGui::GetCurrentWindow()->SkipItems) {   // the content's bottom, in window coordinates, plus the bottom padding
         float content = ImGui::GetCurrentWindow()->DC.CursorMaxPos.y - ImGui::GetWindowPos().y +
                         ImGui::GetStyle().WindowPadding.y;
         fitted_height(v.id, nominal, true, content);
