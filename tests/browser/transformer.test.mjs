@@ -54,7 +54,10 @@ describe("transformer lab", () => {
       const { w } = await openPage(S.context, S.url(`index.html?embed=1&view=${id}&controls=0#tf_prompt=${encodeURIComponent(PROMPT)}`),
         { label: `tf-embed-${id}`, page });
       try {
-        await expectNotBlank(page, `tf-${id}-embed`);
+        // A figure shorter than the frame is judged on its own area: a host fits the iframe to it (factlab:size).
+        const fig = await page.evaluate(() => window.factlab.figure && window.factlab.figure());
+        const box = fig && fig.height < EMBED.height ? { x: 0, y: 0, w: EMBED.width, h: fig.height } : null;
+        await expectNotBlank(page, `tf-${id}-embed`, box ? { box } : {});
         const st = parseQuery(await page.evaluate(() => window.factlab.getState()));
         assert.equal(st.embed, undefined, "the page key 'embed' leaked into getState()");
         expectNoErrors(w, `embed ${id}`);
