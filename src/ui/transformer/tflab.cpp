@@ -112,7 +112,7 @@ std::string tflab_model_caption(const TfModel& m) {
     if (!m.ok) return "no model";
     const GptConfig& c = m.w.config;
     char buf[200];
-    std::snprintf(buf, sizeof buf, "%d layers, d_model %d, %d heads, MLP %d, %s weights, %d words",
+    std::snprintf(buf, sizeof buf, "%d layers, d_model %d, %d heads, MLP %d, %s parameters, %d words",
                   c.n_layer, c.n_embd, c.n_head, c.n_inner, grouped(c.n_params()).c_str(), c.vocab_size);
     return m.name + ": " + buf;
 }
