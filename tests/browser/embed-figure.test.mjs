@@ -95,11 +95,18 @@ describe("figure embeds", () => {
           const frame = await frameOf(page, `#f${i}`);
           // The host heard factlab:size for this frame and set its height.
           await page.waitForFunction((id) => window.__sizes.some((s) => s.id === id), `f${i}`, { timeout: 30000 });
-          await frames(frame, 10);
-          const fig = await frame.evaluate(() => window.factlab.figure());
-          assert.ok(fig, `${label}: factlab.figure() is null in a figure embed`);
-          const last = await page.evaluate((id) => window.__sizes.filter((s) => s.id === id).pop(), `f${i}`);
-          const box = await el.boundingBox();
+          // A view that is still computing (the edit's sliced evaluation) grows as its results
+          // arrive, and each growth is a new factlab:size: wait (up to 20 s) until the iframe
+          // has caught up with the figure, then check everything at that moment.
+          let fig = null, last = null, box = null;
+          for (const t0 = Date.now(); Date.now() - t0 < 20000;) {
+            await frames(frame, 10);
+            fig = await frame.evaluate(() => window.factlab.figure());
+            assert.ok(fig, `${label}: factlab.figure() is null in a figure embed`);
+            last = await page.evaluate((id) => window.__sizes.filter((s) => s.id === id).pop(), `f${i}`);
+            box = await el.boundingBox();
+            if (Math.abs(box.height - Math.ceil(fig.height)) <= 1) break;
+          }
           log(`${label} (${theme}): reported ${last.height} x ${last.width} CSS px, iframe now ${box.width} x ${box.height}, ` +
               `figure ${JSON.stringify(fig)}`);
           assert.equal(last.width, 640, `${label}: factlab:size width ${last.width}, the iframe is 640 wide`);
