@@ -51,6 +51,7 @@ file(GLOB FACTLAB_PLATFORM_SRC CONFIGURE_DEPENDS src/platform/*.cpp)
 list(APPEND FACTLAB_PLATFORM_SRC ${CMAKE_SOURCE_DIR}/src/worker/worker_jobs.cpp)
 add_executable(factlab ${FACTLAB_UI_SRC} ${FACTLAB_PLATFORM_SRC} ${FACTLAB_APP_DATA})
 target_link_libraries(factlab PRIVATE factlab_state factlab_core factlab_imgui)
+factlab_hot_first(factlab)
 target_include_directories(factlab PRIVATE src)
 
 if(FACTLAB_WASM)

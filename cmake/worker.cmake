@@ -4,6 +4,7 @@
 if(FACTLAB_WASM)
   add_executable(factlab-core src/worker/worker_main.cpp)
   target_link_libraries(factlab-core PRIVATE factlab_core)
+  factlab_hot_first(factlab-core)
   set_target_properties(factlab-core PROPERTIES SUFFIX ".js")
   target_compile_options(factlab-core PRIVATE -O3)
   target_link_options(factlab-core PRIVATE -O3 -sENVIRONMENT=worker -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1

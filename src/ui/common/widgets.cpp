@@ -496,6 +496,10 @@ struct SubjectTableCache {
     SubjectTable t;
     bool built = false;
 };
+struct SubjectPreCache {
+    SubjectPre p;
+    unsigned model_version = ~0u;
+};
 }  // namespace
 
 const SubjectTable& subject_table(App& a) {
@@ -508,14 +512,28 @@ const SubjectTable& subject_table(App& a) {
     int n = int(t.subjects.size()), d = m.d();
     t.E.setZero(d, n);
     for (int j = 0; j < n; ++j) t.E.col(j) = embed_tokens(m, split_tokens(t.subjects[j]));
-    if (m.mlp.hidden() > 0 && m.mlp.d() == d) {
-        t.pre.noalias() = m.mlp.W_up * t.E;   // (h, N)
-        t.pre.colwise() += m.mlp.b_up;
-    } else {
-        t.pre.resize(0, n);
-    }
     c.built = true;
     return t;
+}
+
+const SubjectPre& subject_pre(App& a, int n) {
+    const SubjectTable& T = subject_table(a);
+    const Model& m = a.model();
+    auto& c = a.ext<SubjectPreCache>();
+    if (c.model_version == a.model_version() && c.p.neuron == n) return c.p;
+    c.model_version = a.model_version();
+    SubjectPre& p = c.p;
+    p = SubjectPre{};
+    const Eigen::Index N = T.E.cols();
+    if (n < 0 || n >= m.mlp.hidden() || m.mlp.d() != T.E.rows()) return p;
+    p.neuron = n;
+    p.pre.noalias() = (m.mlp.W_up.row(n) * T.E).transpose();   // (N)
+    p.pre.array() += m.mlp.b_up[n];
+    p.order.resize(size_t(N));
+    for (Eigen::Index j = 0; j < N; ++j) p.order[size_t(j)] = int(j);
+    std::stable_sort(p.order.begin(), p.order.end(), [&](int i, int j) { return p.pre[i] > p.pre[j]; });
+    p.fires = int((p.pre.array() > 0).count());
+    return p;
 }
 
 std::string true_object(const App& a, const std::string& subject, const std::string& relation) {

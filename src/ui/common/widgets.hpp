@@ -99,14 +99,26 @@ std::vector<NamedDot> top_named(const Model& m, const Eigen::Ref<const Vec>& v, 
 std::string named_label(const Model& m, const NamedDot& n);
 std::vector<int> top_indices(const Eigen::Ref<const Vec>& v, int k, Rank rank);
 
-// Every known subject run through W_up at once, cached per model version.
+// Every known subject's residual vector, cached per model version. No (h, N)
+// table of pre-activations: with one neuron per subject it grows as N² (1.6 GB
+// at 20,000 subjects); views ask for one neuron's row instead (subject_pre).
 struct SubjectTable {
     unsigned model_version = 0;
     std::vector<std::string> subjects;   // (N) the fact set's subjects
     Mat E;                               // (d, N) their residual vectors
-    Mat pre;                             // (h, N) W_up·E + b_up
 };
 const SubjectTable& subject_table(App& a);
+
+// Neuron n's W_up·E + b_up for every subject (N), with the subjects ordered by it
+// (largest first, ties in the fact set's order); cached for the last neuron asked.
+// Empty when n is out of range or the model has no MLP of E's width.
+struct SubjectPre {
+    int neuron = -1;
+    Vec pre;                             // (N)
+    std::vector<int> order;              // (N) subject indices by pre, descending
+    int fires = 0;                       // subjects with pre > 0
+};
+const SubjectPre& subject_pre(App& a, int n);
 
 // The object the fact set stores for (subject, relation name), or "" when none.
 std::string true_object(const App& a, const std::string& subject, const std::string& relation);

@@ -108,19 +108,17 @@ void draw_neurons(App& a, const ViewCtx& ctx) {
 
     // Which subjects fire it (pre > 0), and the closest misses.
     ImGui::Spacing();
-    if (T.pre.rows() == h && T.pre.cols() == int(T.subjects.size())) {
-        std::vector<int> order(T.subjects.size());
-        for (int j = 0; j < int(order.size()); ++j) order[j] = j;
-        std::stable_sort(order.begin(), order.end(), [&](int i, int j) { return T.pre(n, i) > T.pre(n, j); });
+    const ui::SubjectPre& P = ui::subject_pre(a, n);
+    if (P.neuron == n && P.pre.size() == Eigen::Index(T.subjects.size())) {
         std::vector<std::string> fire_l, miss_l;
         std::vector<float> fire_v, miss_v;
-        for (int j : order) {
-            float pre = T.pre(n, j);
+        for (int j : P.order) {
+            float pre = P.pre[j];
             if (pre > 0 && fire_l.size() < 6) { fire_l.push_back(T.subjects[j]); fire_v.push_back(pre); }
             else if (pre <= 0 && miss_l.size() < 4) { miss_l.push_back(T.subjects[j]); miss_v.push_back(pre); }
+            if (miss_l.size() >= 4) break;   // misses follow every firing subject in this order
         }
-        int fires = 0;
-        for (int j = 0; j < int(T.subjects.size()); ++j) fires += T.pre(n, j) > 0;
+        const int fires = P.fires;
         char head[160];
         std::snprintf(head, sizeof head, "Fires for %d of %d subjects", fires, int(T.subjects.size()));
         ImGui::TextUnformatted(head);

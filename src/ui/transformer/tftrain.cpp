@@ -26,12 +26,13 @@ bool TfTrainer::reset(const FactSet& facts, const TfTrainConfig& c, std::string*
     spec_.prompts = set_.prompts;
     started_ms_ = platform::now_ms();
     progress_.steps_total = c.steps;
-    if (worker_.start(kJobSlotGpt, encode_gpt_job(spec_))) return true;
+    if (worker_.start(kJobSlotGpt, encode_gpt_job(spec_))) { in_worker_ = true; return true; }
     return start_page(error);
 }
 
 bool TfTrainer::start_page(std::string* error) {
     worker_.stop();
+    in_worker_ = false;
     page_ = true;
     if (job_.start(spec_, error)) return true;
     page_ = false;

@@ -45,7 +45,8 @@ public:
     const GptWeights& weights() const { return page_ ? job_.weights() : w_; }
     const GptVocab& vocab() const { return set_.vocab; }
     const FactSet& facts() const { return facts_; }
-    const char* where() const { return page_ ? "page" : worker_.on() ? "worker" : ""; }
+    // Where the run goes: "page", "worker" (kept after the worker ends with the run), or "".
+    const char* where() const { return page_ ? "page" : in_worker_ ? "worker" : ""; }
     double wall_ms() const;                          // since the start
 
 private:
@@ -56,6 +57,7 @@ private:
     GptTrainJob job_;                                // the page thread's run
     bool page_ = false;
     WorkerJob worker_;
+    bool in_worker_ = false;                         // the run started in a worker
     GptTrainProgress progress_;                      // the worker's last snapshot
     GptWeights w_;
     bool has_w_ = false;
