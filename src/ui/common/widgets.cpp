@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <imgui_internal.h>
 #include "ui/common/theme.hpp"
@@ -531,7 +533,9 @@ const SubjectPre& subject_pre(App& a, int n) {
     p.pre.array() += m.mlp.b_up[n];
     p.order.resize(size_t(N));
     for (Eigen::Index j = 0; j < N; ++j) p.order[size_t(j)] = int(j);
-    std::stable_sort(p.order.begin(), p.order.end(), [&](int i, int j) { return p.pre[i] > p.pre[j]; });
+    // NaN (a diverged model) sorts last, so the order stays a strict weak ordering.
+    auto key = [&](int i) { float v = p.pre[i]; return std::isnan(v) ? -std::numeric_limits<float>::infinity() : v; };
+    std::stable_sort(p.order.begin(), p.order.end(), [&](int i, int j) { return key(i) > key(j); });
     p.fires = int((p.pre.array() > 0).count());
     return p;
 }
