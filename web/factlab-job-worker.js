@@ -1,5 +1,5 @@
 // factlab-job-worker.js: a Web Worker that runs one long job (a transformer's
-// training, the capacity sweep; src/worker/worker_jobs.cpp, src/core/jobs_long.hpp).
+// training, the capacity sweep, the learned block's training, the interference series; src/worker/worker_jobs.cpp, src/core/jobs_long.hpp).
 // It loads the page's own module (factlab.js / factlab.wasm, cached by the browser)
 // without running main(): the jobs' code is already in it, so the site carries no
 // second copy of the transformer and the block trainer. Nothing here touches the DOM

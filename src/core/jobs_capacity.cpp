@@ -1,6 +1,8 @@
 // jobs_capacity.cpp: see jobs_capacity.hpp.
 #include "core/jobs_capacity.hpp"
 
+#include "core/jobs_block.hpp"
+
 #include <chrono>
 
 namespace factlab {
@@ -58,10 +60,7 @@ std::string encode_capacity_job(const CapacityConfig& c) {
     w.put(int32_t(c.relations)); w.put(int32_t(c.candidates)); w.put(c.target); w.put(int32_t(c.max_runs));
     w.put(c.resolution); w.put(c.work); w.put(int32_t(c.max_subjects)); w.put(uint8_t(c.compare_compiled));
     w.put(c.seed);
-    const TrainConfig& t = c.train;
-    w.put(int32_t(t.d)); w.put(int32_t(t.hidden)); w.put(int32_t(t.steps)); w.put(t.lr); w.put(t.seed);
-    w.put(t.embed_seed); w.put(int32_t(t.batch)); w.put(uint8_t(t.train_b_down)); w.put(int32_t(t.act));
-    w.put(int32_t(t.schedule)); w.put(t.init_scale); w.put(t.stop_at_accuracy);
+    put_train_config(&w, c.train);
     return std::move(w.s);
 }
 
@@ -79,20 +78,12 @@ bool decode_capacity_job(const std::string& bytes, CapacityConfig* out, std::str
         r.get(&d); r.get(&h);
         s = {d, h};
     }
-    int32_t rel = 0, cand = 0, runs = 0, maxs = 0, td = 0, th = 0, ts = 0, tb = 0, act = 0, sched = 0;
-    uint8_t cmp = 0, bdown = 0;
+    int32_t rel = 0, cand = 0, runs = 0, maxs = 0;
+    uint8_t cmp = 0;
     r.get(&rel); r.get(&cand); r.get(&c.target); r.get(&runs);
     r.get(&c.resolution); r.get(&c.work); r.get(&maxs); r.get(&cmp); r.get(&c.seed);
-    TrainConfig& t = c.train;
-    r.get(&td); r.get(&th); r.get(&ts); r.get(&t.lr); r.get(&t.seed);
-    r.get(&t.embed_seed); r.get(&tb); r.get(&bdown); r.get(&act);
-    r.get(&sched); r.get(&t.init_scale); r.get(&t.stop_at_accuracy);
-    if (!r.done()) return bad("wrong length");
-    if (act != int32_t(Activation::ReLU) && act != int32_t(Activation::GELU)) return bad("unknown activation");
-    if (sched != int32_t(LrSchedule::Constant) && sched != int32_t(LrSchedule::Cosine)) return bad("unknown schedule");
+    if (!get_train_config(&r, &c.train) || !r.done()) return bad("wrong length or an unknown activation or schedule");
     c.relations = rel; c.candidates = cand; c.max_runs = runs; c.max_subjects = maxs; c.compare_compiled = cmp != 0;
-    t.d = td; t.hidden = th; t.steps = ts; t.batch = tb; t.train_b_down = bdown != 0;
-    t.act = Activation(act); t.schedule = LrSchedule(sched);
     std::string why;
     if (!validate_capacity_config(c, &why)) { *err = "capacity job: " + why; return false; }
     *out = std::move(c);

@@ -1,15 +1,17 @@
 // jobs_long.cpp: see jobs_long.hpp.
 #include "core/jobs_long.hpp"
 
+#include "core/jobs_block.hpp"
 #include "core/jobs_capacity.hpp"
 #include "core/jobs_gpt.hpp"
 
 namespace factlab::jobs {
 
-std::string encode_allow(uint32_t chunks) {
+std::string encode_allow(uint32_t chunks, float chunk_ms) {
     ByteWriter w;
     w.put(kJobAllow);
     w.put(chunks);
+    w.put(chunk_ms);
     return std::move(w.s);
 }
 
@@ -60,6 +62,20 @@ std::unique_ptr<LongJob> start_long_job(const std::string& bytes, std::string* e
         CapacityConfig cfg;
         auto job = std::make_unique<CapacityJob>();
         if (!decode_capacity_job(bytes, &cfg, err) || !job->start(cfg, err)) return nullptr;
+        return job;
+    }
+    if (kind == JobKind::block_train) {
+        TrainConfig cfg;
+        FactSet fs;
+        auto job = std::make_unique<BlockTrainJob>();
+        if (!decode_block_train_job(bytes, &cfg, &fs, err) || !job->start(cfg, fs, err)) return nullptr;
+        return job;
+    }
+    if (kind == JobKind::interference) {
+        InterferenceSpec spec;
+        FactSet fs;
+        auto job = std::make_unique<InterferenceJob>();
+        if (!decode_interference_job(bytes, &spec, &fs, err) || !job->start(spec, fs, err)) return nullptr;
         return job;
     }
     *err = "unknown job kind";

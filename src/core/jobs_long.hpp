@@ -1,15 +1,18 @@
-// jobs_long.hpp: long jobs (a transformer's training, the capacity sweep) that run
+// jobs_long.hpp: long jobs (a transformer's training, the capacity sweep, the learned
+// block's training and the interference series) that run
 // whole in a Web Worker and report snapshots, or sliced on the page thread.
 //
 // A long job is bytes in, bytes out, so a worker that shares no memory with the
 // page can run it (jobs.hpp explains why: no SharedArrayBuffer). The same C++ runs
-// on both sides, and the job itself (GptTrainJob, CapacityJob) is the same object
+// on both sides, and the job itself (GptTrainJob, CapacityJob, BlockTrainJob,
+// InterferenceJob) is the same object
 // whichever side runs it, so a job gives the same numbers in a worker and sliced on
 // the page: its steps are atomic and its measurements fall at fixed steps, never at
 // a time.
 //
 //   page -> worker   start:   "FLJ1", kind, the job's spec (encode_gpt_job, encode_capacity_job)
-//   page -> worker   allow:   "FLJC", chunk count: the worker runs chunks while it has done fewer
+//   page -> worker   allow:   "FLJC", chunk count, chunk ms: the worker runs chunks of about
+//                             that many ms (0: one atomic unit) while it has done fewer
 //   worker -> page   snapshot "FLJ2", kind, chunk, the job's progress (and weights at times)
 //   worker -> page   error    "FLJ3", message
 //
@@ -31,7 +34,7 @@ constexpr uint32_t kJobSnapshot = 0x324a4c46;   // "FLJ2"
 constexpr uint32_t kJobError = 0x334a4c46;      // "FLJ3"
 constexpr uint32_t kJobAllow = 0x434a4c46;      // "FLJC"
 
-enum class JobKind : uint32_t { gpt_train = 1, capacity = 2 };
+enum class JobKind : uint32_t { gpt_train = 1, capacity = 2, block_train = 3, interference = 4 };
 
 // ---- bytes ---------------------------------------------------------------------------
 // Both ends are the same wasm, so fixed-size fields are copied as they are; every read
@@ -77,7 +80,8 @@ struct ByteReader {
 };
 
 // ---- messages ------------------------------------------------------------------------
-std::string encode_allow(uint32_t chunks);
+constexpr float kChunkMs = 100;   // a chunk's work: a snapshot about ten times a second
+std::string encode_allow(uint32_t chunks, float chunk_ms = kChunkMs);
 std::string encode_job_error(const std::string& message);
 // The head of a message: its magic word and (for a start or a snapshot) its kind.
 bool peek_job(const std::string& bytes, uint32_t* magic, JobKind* kind);

@@ -74,7 +74,8 @@ extern "C" void factlab_job_failed(int slot, const char* why) {
 }
 #endif  // __EMSCRIPTEN__
 
-// The train view's and the capacity sweep's jobs: where they run, how far they are,
+// The long jobs (the train view's, the capacity lab's sweep, learned model and
+// interference series): where they run, how far they are,
 // and hashes of their results (the tests compare a worker's run with the page thread's).
 extern "C" const char* factlab_jobs_json() {
     using namespace factlab;
@@ -113,6 +114,15 @@ extern "C" const char* factlab_jobs_json() {
     nlohmann::json runs = nlohmann::json::array();
     for (const CapacityResult& r : s.results) runs.push_back({{"d", r.d}, {"hidden", r.hidden}, {"best_facts", r.best_facts}, {"runs", r.runs.size()}});
     sweep["sizes"] = runs;
-    out = nlohmann::json({{"gpt_train", gpt}, {"capacity", sweep}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const Trainer& t = L.trainer;
+    nlohmann::json learned = {{"where", L.train_where}, {"playing", L.playing}, {"steps_done", t.steps_done()},
+                              {"done", t.done()}, {"accuracy", t.accuracy()}, {"loss", t.loss()},
+                              {"seconds", t.seconds()}, {"message", t.message()}, {"error", L.train_error},
+                              {"weights_hash", hash(mlp_weights_hash(t.model().mlp))}};
+    const InterferenceSnapshot& is = L.interf_snap;
+    nlohmann::json interf = {{"started", L.interf_started}, {"running", L.interf_running}, {"where", L.interf_where},
+                             {"progress", is.progress}, {"done", is.done}, {"points", is.points.size()},
+                             {"error", L.interf_error}, {"points_hash", hash(interference_hash(is.points))}};
+    out = nlohmann::json({{"gpt_train", gpt}, {"capacity", sweep}, {"learned", learned}, {"interference", interf}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return out.c_str();
 }

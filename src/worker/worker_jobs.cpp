@@ -1,5 +1,5 @@
 // worker_jobs.cpp: long jobs in a job worker (core/jobs_long.hpp): a transformer's
-// training or the capacity sweep, run whole there, chunk by chunk, a snapshot after
+// training, the capacity sweep, the learned block's training or the interference series, run whole there, chunk by chunk, a snapshot after
 // each chunk. Linked into the page's module (cmake/app.cmake): web/factlab-job-worker.js
 // loads factlab.wasm without running main() and calls these; it calls fw_job_step from
 // its own event loop while fw_job_busy(), so an "allow" message is read between chunks.
@@ -18,10 +18,10 @@
 using namespace factlab;
 
 namespace {
-constexpr double kChunkMs = 100;     // a snapshot about ten times a second
 std::string g_in, g_out;
 std::unique_ptr<jobs::LongJob> g_job;
 uint32_t g_chunk = 0, g_allow = 0;
+float g_chunk_ms = jobs::kChunkMs;
 }  // namespace
 
 FW_EXPORT char* fw_job_alloc(int len) {
@@ -42,11 +42,13 @@ FW_EXPORT int fw_job_run(int len) {
     } else if (magic == jobs::kJobAllow) {
         jobs::ByteReader r(g_in, 4);
         uint32_t allow = 0;
-        if (!r.get(&allow) || !r.done()) {
+        float ms = 0;
+        if (!r.get(&allow) || !r.get(&ms) || !r.done() || !(ms >= 0 && ms <= 1000)) {
             g_out = jobs::encode_job_error("job message: a bad allow");
         } else {
             const bool was_busy = fw_job_busy();
             g_allow = allow;
+            g_chunk_ms = ms;
             // Held between two chunks: the last snapshot may lack the weights, so send them.
             if (was_busy && !fw_job_busy() && g_job && !g_job->done()) g_out = g_job->snapshot(g_chunk, true);
         }
@@ -68,7 +70,7 @@ FW_EXPORT int fw_job_busy() { return g_job && !g_job->done() && g_chunk < g_allo
 FW_EXPORT int fw_job_step() {
     g_out.clear();
     if (!fw_job_busy()) return 0;
-    g_job->run_chunk(kChunkMs);
+    g_job->run_chunk(g_chunk_ms);
     ++g_chunk;
     g_out = g_job->snapshot(g_chunk, g_chunk >= g_allow);
     return int(g_out.size());

@@ -1,9 +1,10 @@
 // jobs.test.mjs: long jobs whole in a Web Worker of their own (core/jobs_long.hpp,
 // src/worker/worker_jobs.cpp, web/factlab-page.js [11]) against the page thread's
 // sliced path (?workers=0):
-//   - the capacity sweep (no superposition) and the transformer's training (the
-//     train view, issue 14) give the same numbers both ways: hashes of the sweep's
-//     runs, of the trained weights and of the loss curve;
+//   - the capacity sweep (no superposition), the transformer's training (the
+//     train view, issue 14), the learned block's training and the interference
+//     series give the same numbers both ways: hashes of the sweep's runs, of the
+//     trained weights, of the loss curve and of the series' points;
 //   - while a job runs in a worker the page keeps drawing (frame gaps printed), and
 //     once it is done the page is idle (Chromium's CPU from /proc);
 //   - the train view renders (screenshot, not blank), restores from its link and embeds.
@@ -151,6 +152,43 @@ describe("long jobs in Web Workers", () => {
     expectNoErrors(w, "train-leave");
     await page.close();
   });
+
+  // The capacity lab's learned model, then its interference series (it starts once the
+  // model is trained): a 300-step budget keeps the narrow widths' runs short.
+  const LEARN = "cap_steps=300&cap_seed=2";
+  const learnPick = () => { const j = window.factlab.jobs(); return { learned: j.learned, interference: j.interference,
+    done: j.learned.done && j.interference.done, error: j.learned.error + j.interference.error, where: j.learned.where }; };
+  let learnPage;
+  for (const workers of [0, 1]) {
+    it(`the learned model and the interference series ${workers ? "in workers: the same numbers" : "on the page thread"}`, async () => {
+      await setup();
+      const label = workers ? "learn-worker" : "learn-page";
+      const x = await runJob(S, `index.html?embed=1&view=interference&workers=${workers}#${LEARN}`, label, learnPick, 3000);
+      const { learned: L, interference: I } = x.r;
+      log(`${label}: learned ${L.where}, ${L.steps_done} steps, accuracy ${(100 * L.accuracy).toFixed(1)}%, ` +
+          `${L.seconds.toFixed(2)} s of computing, weights ${L.weights_hash}; interference ${I.where}, ${I.points} points, ` +
+          `hash ${I.points_hash}`);
+      assert.equal(L.where, workers ? "worker" : "page");
+      assert.equal(I.where, workers ? "worker" : "page");
+      assert.equal(I.points, 12);
+      assert.ok(L.steps_done >= 1 && L.accuracy > 0.5, `the learned model did not learn: ${JSON.stringify(L)}`);
+      if (!workers) learnPage = x.r;
+      else {
+        assert.equal(L.weights_hash, learnPage.learned.weights_hash, "the worker's learned weights differ from the page's");
+        assert.equal(L.steps_done, learnPage.learned.steps_done);
+        assert.equal(L.accuracy, learnPage.learned.accuracy);
+        assert.equal(I.points_hash, learnPage.interference.points_hash, "the worker's interference series differs");
+        await new Promise((r) => setTimeout(r, 2000));
+        const m = await measureCpu(8000);
+        log(`${label}: after both jobs ${m.cores.toFixed(3)} cores`);
+        assert.ok(m.cores <= 0.15, `the page stayed busy after the jobs: ${m.cores.toFixed(3)} cores`);
+      }
+      // The figure is as tall as its plot (it tells the host its height): check the top.
+      await expectNotBlank(x.page, `${label}-done`, { box: { x: 0, y: 0, w: 1280, h: 240 } });
+      expectNoErrors(x.w, label);
+      await x.page.close();
+    });
+  }
 
   it("the train view restores from its link and embeds", async () => {
     await setup();

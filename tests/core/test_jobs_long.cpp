@@ -1,6 +1,7 @@
 // test_jobs_long.cpp: long jobs (core/jobs_long.hpp) give the numbers of the plain
 // path however they are sliced and after a trip through bytes (as to and from a Web
-// Worker); hostile bytes get a message; GptTrainer::apply_gradient checks shapes.
+// Worker); hostile bytes get a message; GptTrainer::apply_gradient checks shapes;
+// the learned block's training and the interference series through bytes.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -11,6 +12,7 @@
 #include "core/gpt/builtin.hpp"
 #include "core/gpt/eval.hpp"
 #include "core/gpt/train.hpp"
+#include "core/jobs_block.hpp"
 #include "core/jobs_capacity.hpp"
 #include "core/jobs_gpt.hpp"
 #include "core/jobs_long.hpp"
@@ -239,4 +241,180 @@ TEST_CASE("GptTrainer::apply_gradient refuses a gradient of another shape") {
     // The right shape still applies.
     CHECK(t.apply_gradient(grad, 4.0, 2) == doctest::Approx(2.0));
     CHECK(t.steps_done() == 1);
+}
+
+namespace {
+// Names that share and contain each other's tokens, over two relations.
+FactSet tangled_facts() {
+    ParseResult r = parse_facts_csv(
+        "subject,relation,object\n"
+        "Michael Jordan,sport,basketball\nMichael B. Jordan,sport,acting\nJordan Michael,sport,tennis\n"
+        "Michael,sport,golf\nJordan,sport,chess\nMichael Jordan,team,Bulls\nJordan Michael,team,Lakers\n"
+        "B. Michael,sport,basketball\nMichael Michael,team,Bulls\n");
+    REQUIRE(r.ok);
+    return r.facts;
+}
+TrainConfig small_train(int steps, int batch) {
+    TrainConfig c;
+    c.d = 48;
+    c.hidden = 12;
+    c.steps = steps;
+    c.batch = batch;
+    c.seed = 3;
+    c.embed_seed = 5;
+    c.stop_at_accuracy = 2;   // never: every step runs
+    return c;
+}
+}  // namespace
+
+TEST_CASE("a learned-storage training job equals the Trainer, sliced and through bytes") {
+    for (const FactSet& fs : {builtin_facts(), tangled_facts()}) {
+        for (int batch : {0, 50, 4}) {
+            CAPTURE(fs.subjects.size());
+            CAPTURE(batch);
+            const TrainConfig cfg = small_train(23, batch);
+            std::string err;
+            Trainer plain;
+            REQUIRE_MESSAGE(train_model(cfg, fs, &plain, &err), err);
+
+            // The facts arrive as the same FactSet.
+            TrainConfig cb;
+            FactSet fb;
+            REQUIRE_MESSAGE(decode_block_train_job(encode_block_train_job(cfg, fs), &cb, &fb, &err), err);
+            CHECK(fb.subjects == fs.subjects);
+            CHECK(fb.tokens == fs.tokens);
+            CHECK(fb.subject_tokens == fs.subject_tokens);
+            CHECK(fb.objects == fs.objects);
+            CHECK(fb.candidates == fs.candidates);
+            CHECK(fb.fact_object == fs.fact_object);
+            CHECK(cb.batch == cfg.batch);
+            CHECK(cb.embed_seed == cfg.embed_seed);
+
+            auto job = jobs::start_long_job(encode_block_train_job(cfg, fs), &err);
+            REQUIRE_MESSAGE(job, err);
+            // The page's mirror: reset with the same facts and config, never stepped.
+            Trainer page;
+            REQUIRE_MESSAGE(page.reset(cfg, fs, &err), err);
+            uint32_t chunk = 0;
+            TrainerState st;
+            Mlp w;
+            bool hw = false;
+            while (job->run_chunk(0)) {                                // one Adam step a chunk
+                ++chunk;
+                REQUIRE_MESSAGE(decode_block_train_snapshot(job->snapshot(chunk, false), &st, &w, &hw, &err), err);
+                CHECK(st.steps_done == int(chunk));
+                CHECK(hw);                                             // small weights come every chunk
+                CHECK(page.adopt(st, &w));
+            }
+            REQUIRE_MESSAGE(decode_block_train_snapshot(job->snapshot(++chunk, false), &st, &w, &hw, &err), err);
+            CHECK(page.adopt(st, &w));
+            CHECK(page.done());
+            CHECK(page.steps_done() == plain.steps_done());
+            CHECK(page.accuracy() == plain.accuracy());
+            CHECK(page.loss() == plain.loss());
+            CHECK(page.message() == plain.message());
+            CHECK(mlp_weights_hash(page.model().mlp) == mlp_weights_hash(plain.model().mlp));
+            REQUIRE(page.history().size() == plain.history().size());
+            for (size_t i = 0; i < plain.history().size(); ++i) {
+                CHECK(page.history()[i].step == plain.history()[i].step);
+                CHECK(page.history()[i].loss == plain.history()[i].loss);
+                CHECK(page.history()[i].full == plain.history()[i].full);
+            }
+        }
+    }
+}
+
+TEST_CASE("hostile learned-storage and interference bytes get a message and change nothing") {
+    const FactSet fs = tangled_facts();
+    const TrainConfig cfg = small_train(5, 0);
+    const std::string good = encode_block_train_job(cfg, fs);
+    std::string err;
+    TrainConfig c;
+    FactSet f;
+    for (size_t len : {size_t(0), size_t(8), size_t(30), good.size() / 2, good.size() - 1}) {
+        err.clear();
+        CHECK_FALSE(decode_block_train_job(good.substr(0, len), &c, &f, &err));
+        CHECK(!err.empty());
+    }
+    CHECK_FALSE(decode_block_train_job(good + "x", &c, &f, &err));
+    // A fact count the message cannot hold is refused before anything is allocated:
+    // it sits after magic, kind (8) and the config (4·3 + 4 + 8 + 8 + 4 + 1 + 4 + 4 + 4 + 8 = 57).
+    std::string huge = good;
+    uint32_t count = 0;
+    std::memcpy(&count, &huge[65], 4);
+    REQUIRE(count == fs.facts.size());
+    const uint32_t many = 4000000;
+    std::memcpy(&huge[65], &many, 4);
+    CHECK_FALSE(decode_block_train_job(huge, &c, &f, &err));
+    TrainConfig bad = cfg;
+    bad.hidden = 0;
+    CHECK_FALSE(decode_block_train_job(encode_block_train_job(bad, fs), &c, &f, &err));
+    CHECK(err.find("hidden") != std::string::npos);
+    std::string wrong_enum = good;
+    wrong_enum[8 + 4 * 3 + 4 + 8 + 8 + 4 + 1] = 9;             // the activation
+    CHECK_FALSE(decode_block_train_job(wrong_enum, &c, &f, &err));
+
+    // Snapshots: cut short, trailing bytes, weights of another shape or not finite.
+    BlockTrainJob job;
+    REQUIRE(job.start(cfg, fs, &err));
+    job.run_chunk(0);
+    const std::string snap = job.snapshot(1, true);
+    TrainerState st;
+    Mlp w;
+    bool hw = false;
+    for (size_t len : {size_t(4), size_t(30), snap.size() / 2, snap.size() - 1})
+        CHECK_FALSE(decode_block_train_snapshot(snap.substr(0, len), &st, &w, &hw, &err));
+    CHECK_FALSE(decode_block_train_snapshot(snap + "x", &st, &w, &hw, &err));
+    REQUIRE(decode_block_train_snapshot(snap, &st, &w, &hw, &err));
+    Trainer page;
+    REQUIRE(page.reset(cfg, fs, &err));
+    const uint64_t before = mlp_weights_hash(page.model().mlp);
+    Mlp nan = w;
+    nan.W_up(0, 0) = std::nanf("");
+    CHECK_FALSE(page.adopt(st, &nan));
+    Mlp other = w;
+    other.W_up.conservativeResize(w.W_up.rows() - 1, w.W_up.cols());
+    CHECK_FALSE(page.adopt(st, &other));
+    CHECK(mlp_weights_hash(page.model().mlp) == before);
+    CHECK(page.steps_done() == 0);
+
+    // Interference: the same, shorter.
+    const InterferenceSpec spec{{4, 8}, small_train(5, 0), true};
+    const std::string is = encode_interference_job(spec, fs);
+    InterferenceSpec sb;
+    REQUIRE(decode_interference_job(is, &sb, &f, &err));
+    for (size_t len : {size_t(8), size_t(12), is.size() / 2, is.size() - 1})
+        CHECK_FALSE(decode_interference_job(is.substr(0, len), &sb, &f, &err));
+    const InterferenceSpec no_widths{{}, small_train(5, 0), true};
+    CHECK_FALSE(jobs::start_long_job(encode_interference_job(no_widths, fs), &err));
+    CHECK(!err.empty());
+}
+
+TEST_CASE("an interference job equals the series run in one piece") {
+    const FactSet fs = tangled_facts();
+    const InterferenceSpec spec{{4, 6, 16}, small_train(40, 0), true};
+    const std::vector<InterferencePoint> plain = interference_series(fs, spec.ds, spec.learned, spec.with_learned);
+    REQUIRE(plain.size() == 3);
+    std::string err;
+    auto job = jobs::start_long_job(encode_interference_job(spec, fs), &err);
+    REQUIRE_MESSAGE(job, err);
+    uint32_t chunk = 0;
+    InterferenceSnapshot s;
+    while (job->run_chunk(0)) {
+        REQUIRE_MESSAGE(decode_interference_snapshot(job->snapshot(++chunk, false), &s, &err), err);
+        CHECK_FALSE(s.done);
+    }
+    REQUIRE_MESSAGE(decode_interference_snapshot(job->snapshot(++chunk, false), &s, &err), err);
+    CHECK(s.done);
+    CHECK(s.progress == 1.0);
+    REQUIRE(s.points.size() == plain.size());
+    CHECK(interference_hash(s.points) == interference_hash(plain));
+    for (size_t i = 0; i < plain.size(); ++i) {
+        CHECK(s.points[i].d == plain[i].d);
+        CHECK(s.points[i].learned_accuracy == plain[i].learned_accuracy);
+        CHECK(s.points[i].learned_steps == plain[i].learned_steps);
+    }
+    const std::string last = job->snapshot(chunk, false);
+    for (size_t len : {size_t(4), size_t(20), last.size() / 2, last.size() - 1})
+        CHECK_FALSE(decode_interference_snapshot(last.substr(0, len), &s, &err));
 }

@@ -409,6 +409,36 @@ bool Trainer::adam_update(const MlpGrads& g) {
     return true;
 }
 
+TrainerState Trainer::state() const {
+    return {steps_done_, accuracy_, loss_, seconds_, done_, failed_, reached_, message_, history_};
+}
+
+bool Trainer::adopt(const TrainerState& s, const Mlp* w) {
+    if (w) {
+        const Mlp& m = model_.mlp;
+        if (w->W_up.rows() != m.W_up.rows() || w->W_up.cols() != m.W_up.cols() || w->b_up.size() != m.b_up.size() ||
+            w->W_down.rows() != m.W_down.rows() || w->W_down.cols() != m.W_down.cols() ||
+            w->b_down.size() != m.b_down.size())
+            return false;
+        if (!w->W_up.allFinite() || !w->b_up.allFinite() || !w->W_down.allFinite() || !w->b_down.allFinite())
+            return false;
+        model_.mlp.W_up = w->W_up;
+        model_.mlp.b_up = w->b_up;
+        model_.mlp.W_down = w->W_down;
+        model_.mlp.b_down = w->b_down;
+    }
+    steps_done_ = s.steps_done;
+    accuracy_ = s.accuracy;
+    loss_ = s.loss;
+    seconds_ = s.seconds;
+    done_ = s.done;
+    failed_ = s.failed;
+    reached_ = s.reached;
+    message_ = s.message;
+    history_ = s.history;
+    return true;
+}
+
 int Trainer::steps_for(double madds) const {
     const double n = madds / (step_cost_ > 1 ? step_cost_ : 1.0);
     return n < 1 ? 1 : n > 1e6 ? 1000000 : int(n);

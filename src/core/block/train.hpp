@@ -105,6 +105,16 @@ struct TrainPoint {
     bool full;         // measured on every fact (false: one mini-batch)
 };
 
+// What a run has done so far, apart from the weights: a worker's run travels as this
+// and the model's MLP (core/jobs_block.hpp), and the page's Trainer adopts both.
+struct TrainerState {
+    int steps_done = 0;
+    double accuracy = 0, loss = 0, seconds = 0;
+    bool done = true, failed = false, reached = false;
+    std::string message;
+    std::vector<TrainPoint> history;
+};
+
 class Trainer {
 public:
     // Starts a run: directions from make_embedding(fs, d, embed_seed), or the
@@ -131,6 +141,12 @@ public:
     // a time budget into a step count.
     double step_cost() const { return step_cost_; }
     int steps_for(double madds) const;            // steps that fit in `madds` multiply-adds, at least 1
+
+    TrainerState state() const;
+    // Mirrors a run made elsewhere (a worker's) on a trainer reset with the same facts
+    // and config: its progress, and its weights when given (false, nothing changed,
+    // when their shapes differ from this run's or a weight is not finite).
+    bool adopt(const TrainerState& s, const Mlp* weights);
 
 private:
     static constexpr size_t kMaxHistory = 8192;

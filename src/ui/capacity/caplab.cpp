@@ -71,12 +71,20 @@ static std::string train_key(const App& a, const TrainConfig& c) {
     return buf;
 }
 
-static void reset_trainer(App& a, CapLab& L) {
+constexpr int kJobSlotCapacity = 1;       // platform::job_* slots: the sweep's job,
+constexpr int kJobSlotTrain = 2;          // the learned model's training,
+constexpr int kJobSlotInterference = 3;   // the interference series
+
+// try_worker false: the page thread runs it (a worker that failed): the same numbers.
+static void reset_trainer(App& a, CapLab& L, bool try_worker = true) {
     TrainConfig c = caplab_train_config(a);
     L.trainer_key = train_key(a, c);
     L.train_error.clear();
-    if (!L.trainer.reset(c, a.facts, &L.train_error)) L.playing = false;
+    L.train_job.stop();
+    L.train_where.clear();
     ++L.learned_version;
+    if (!L.trainer.reset(c, a.facts, &L.train_error)) { L.playing = false; return; }
+    L.train_where = try_worker && L.train_job.start(kJobSlotTrain, encode_block_train_job(c, a.facts)) ? "worker" : "page";
 }
 
 static void sync_trainer(App& a, CapLab& L) {
@@ -89,6 +97,41 @@ void caplab_restart(App& a) {
     CapLab& L = caplab(a);
     reset_trainer(a, L);
     L.playing = L.train_error.empty();
+}
+
+void caplab_step_once(App& a) {
+    CapLab& L = caplab(a);
+    L.playing = false;
+    if (L.train_where == "worker") L.train_job.step_once();
+    else if (L.trainer.step(1) > 0) ++L.learned_version;
+}
+
+// The worker's snapshots, mirrored by the page's trainer; more chunks granted while
+// the run plays and a capacity view is drawn.
+static void tick_train_worker(App& a, CapLab& L) {
+    if (!L.train_job.failed().empty()) {
+        const bool playing = L.playing;
+        reset_trainer(a, L, false);
+        L.playing = playing && L.train_error.empty();
+        return;
+    }
+    std::string bytes, err;
+    while (L.train_job.next(&bytes)) {
+        TrainerState st;
+        Mlp w;
+        bool has_weights = false;
+        if (jobs::job_error_text(bytes, &err) || !decode_block_train_snapshot(bytes, &st, &w, &has_weights, &err) ||
+            !L.trainer.adopt(st, has_weights ? &w : nullptr)) {
+            L.train_error = err.empty() ? "the worker's weights do not fit this model" : err;
+            L.playing = false;
+            L.train_job.stop();
+            return;
+        }
+        if (has_weights) ++L.learned_version;
+    }
+    if (L.trainer.done()) L.train_job.stop();
+    else if (L.playing) L.train_job.grant();
+    else L.train_job.hold();
 }
 
 const Model& caplab_model(App& a, int kind) {
@@ -105,8 +148,6 @@ uint64_t caplab_model_key(App& a, int kind) {
 //-----------------------------------------------------------------------------
 // [SECTION] Tick
 //-----------------------------------------------------------------------------
-constexpr int kJobSlotCapacity = 1;   // platform::job_* slot of the sweep's job
-
 bool caplab_start_sweep(App& a, const CapacityConfig& cfg) {
     CapLab& L = caplab(a);
     L.sweep_job.stop();
@@ -172,6 +213,63 @@ static void tick_sweep_worker(CapLab& L) {
     }
 }
 
+bool caplab_start_interference(App& a, const InterferenceSpec& spec) {
+    CapLab& L = caplab(a);
+    L.interf_job.stop();
+    L.interf_error.clear();
+    L.interf_snap = InterferenceSnapshot{};
+    L.interf_spec = spec;
+    L.interf_started = true;
+    L.interf_running = false;
+    L.interf_where.clear();
+    if (!L.interf.reset(a.facts, spec.ds, spec.learned, spec.with_learned, &L.interf_error)) {
+        L.interf_snap.done = true;
+        return false;
+    }
+    if (L.interf_job.start(kJobSlotInterference, encode_interference_job(spec, a.facts))) {
+        L.interf_where = "worker";
+        L.interf = InterferenceSweep();
+    } else {
+        L.interf_where = "page";
+    }
+    L.interf_running = true;
+    return true;
+}
+
+static void tick_interf_worker(App& a, CapLab& L) {
+    if (!L.interf_job.failed().empty()) {        // the same numbers, from the start, on the page
+        L.interf_job.stop();
+        L.interf_where = "page";
+        L.interf_snap = InterferenceSnapshot{};
+        if (!L.interf.reset(a.facts, L.interf_spec.ds, L.interf_spec.learned, L.interf_spec.with_learned,
+                            &L.interf_error)) {
+            L.interf_running = false;
+            L.interf_snap.done = true;
+        }
+        return;
+    }
+    std::string bytes, err;
+    while (L.interf_job.next(&bytes)) {
+        InterferenceSnapshot snap;
+        if (jobs::job_error_text(bytes, &err) || !decode_interference_snapshot(bytes, &snap, &err)) {
+            L.interf_error = err;
+            L.interf_running = false;
+            L.interf_snap.done = true;
+            L.interf_job.stop();
+            return;
+        }
+        L.interf_snap = std::move(snap);
+    }
+    if (L.interf_snap.done) {
+        L.interf_running = false;
+        L.interf_job.stop();
+    } else if (L.interf_running) {
+        L.interf_job.grant();
+    } else {
+        L.interf_job.hold();
+    }
+}
+
 void caplab_tick(App& a) {
     CapLab& L = caplab(a);
     int frame = ImGui::GetFrameCount();
@@ -182,11 +280,13 @@ void caplab_tick(App& a) {
     sync_compiled(a, L);
     sync_trainer(a, L);
 
-    bool train = L.playing && !L.trainer.done();
     if (L.playing && L.trainer.done()) L.playing = false;
+    if (L.train_where == "worker") tick_train_worker(a, L);
     if (L.sweep_where == "worker") tick_sweep_worker(L);
+    if (L.interf_where == "worker") tick_interf_worker(a, L);
+    bool train = L.train_where == "page" && L.playing && !L.trainer.done();
     bool sweep = L.sweep_where == "page" && L.sweep_running && !L.sweep.done();
-    bool interf = L.interf_running && !L.interf.done();
+    bool interf = L.interf_where == "page" && L.interf_running && !L.interf.done();
     int jobs = int(train) + int(sweep) + int(interf);
     if (jobs == 0) return;
     platform::keep_awake();                        // work in frames: the page must keep drawing
@@ -214,6 +314,7 @@ void caplab_tick(App& a) {
     if (interf) {
         Budget b(share);
         while (!b.over() && L.interf.step(1e6)) {}   // ~1e6 multiply-adds (at least one Adam step) per call
+        L.interf_snap = {L.interf.points(), L.interf.progress(), L.interf.done()};
         if (L.interf.done()) L.interf_running = false;
     }
     L.meter.add(0, platform::now_ms() - t0);

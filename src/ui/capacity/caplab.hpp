@@ -5,8 +5,10 @@
 // directions (same d, same seed):
 //   compiled  one AND neuron per subject (compile_model): h = subjects
 //   learned   trained by Adam with fewer neurons than subjects: h = cap_h
-// The learned model trains sliced per frame (CapLab::tick); the views read
-// whichever model they show through model(kind).
+// The learned model trains in a worker of its own (the page's Trainer mirrors its
+// snapshots), or sliced per frame where no worker starts; the views read whichever
+// model they show through model(kind). The interference series and the capacity
+// sweep run the same way, each in its own worker.
 //
 // URL state (keys start with cap_):
 //   cap_d, cap_h, cap_steps, cap_lr, cap_seed   the learned model's run
@@ -18,6 +20,7 @@
 #include "core/block/capacity.hpp"
 #include "core/block/edit.hpp"
 #include "core/block/train.hpp"
+#include "core/jobs_block.hpp"
 #include "core/jobs_capacity.hpp"
 #include "ui/common/slice.hpp"
 #include "ui/common/worker_job.hpp"
@@ -54,8 +57,10 @@ struct Activations {
 };
 
 struct CapLab {
-    // ---- learned model (sliced Adam) ----
+    // ---- learned model: in a worker (trainer mirrors it) or sliced Adam here ----
     Trainer trainer;
+    WorkerJob train_job;          // the worker's run
+    std::string train_where;      // "worker" or "page"
     std::string trainer_key;      // facts + config the trainer was reset with
     std::string train_error;
     bool playing = true;          // runs until done (100% or the step budget)
@@ -80,8 +85,12 @@ struct CapLab {
     std::string sweep_error;
     std::string sweep_key;        // the config it was started with
 
-    // ---- interference series ----
-    InterferenceSweep interf;
+    // ---- interference series: in a worker of its own, or sliced here ----
+    InterferenceSweep interf;     // the page thread's run
+    WorkerJob interf_job;         // the worker's run
+    InterferenceSpec interf_spec; // what it runs
+    InterferenceSnapshot interf_snap;  // what the view draws, from either
+    std::string interf_where;     // "worker", "page" or ""
     bool interf_running = false, interf_started = false;
     std::string interf_error;
 
@@ -119,6 +128,10 @@ bool caplab_start_sweep(App& a, const CapacityConfig& cfg);
 void caplab_clear_sweep(App& a);
 // Restarts the learned model's training from fresh weights.
 void caplab_restart(App& a);
+// One more Adam step of a paused run (in its worker, or here).
+void caplab_step_once(App& a);
+// Starts the interference series on the lab's facts (in a worker when one starts).
+bool caplab_start_interference(App& a, const InterferenceSpec& spec);
 
 // Sweep sizes as "64x16,64x32": parsed with bounds; empty result on bad text.
 std::vector<std::pair<int, int>> parse_sizes(const std::string& text);

@@ -1,7 +1,7 @@
 // view_capacity.cpp: the capacity lab's measuring views.
 //
 // [SECTION] Learning   an MLP with fewer neurons than subjects learns the facts
-//                      (sliced Adam; live loss and accuracy; parameters and bits)
+//                      (Adam in a worker, or sliced; live loss and accuracy; parameters and bits)
 // [SECTION] Sweep      how many facts fit per size: accuracy vs facts, the largest
 //                      count stored at ≥ 99%, bits per parameter vs the compiled
 //                      construction and Allen-Zhu & Li's 2 bits per parameter
@@ -68,10 +68,7 @@ void draw_learning(App& a, const ViewCtx& ctx) {
             else if (done) caplab_restart(a);
             else L.playing = true;
         }
-        if (lab::row_button("Step")) {
-            L.playing = false;
-            if (L.trainer.step(1) > 0) ++L.learned_version;
-        }
+        if (lab::row_button("Step")) caplab_step_once(a);
         if (lab::row_button("Reset")) {
             caplab_restart(a);
             L.playing = false;
@@ -82,7 +79,8 @@ void draw_learning(App& a, const ViewCtx& ctx) {
         lab::text_wrapped_colored(theme::wrong_ink(), "Cannot train: %s", L.train_error.c_str());
         return;
     }
-    double rate = L.meter.rate;
+    // In a worker, the rate of its computing time; here, of the frames' work.
+    double rate = L.train_where == "worker" ? (t.seconds() > 0 ? t.steps_done() / t.seconds() : 0) : L.meter.rate;
     double left = (L.playing && rate > 1) ? (c.steps - t.steps_done()) / rate : -1;
     char what[64];
     std::snprintf(what, sizeof what, "Step %d of %d,", t.steps_done(), c.steps);
@@ -209,7 +207,7 @@ void draw_sweep(App& a, const ViewCtx& ctx) {
     // A first visit fills the plot by itself, once the learned model and the
     // interference series are done (so the jobs do not compete for the frame).
     // Embedded alone, those views are not drawn to drive their jobs: start at once.
-    bool others_done = L.trainer.done() && L.interf_started && L.interf.done();
+    bool others_done = L.trainer.done() && L.interf_started && L.interf_snap.done;
     if (!L.sweep_started && !L.sweep_auto_started && (ctx.embed || others_done)) {
         L.sweep_auto_started = true;
         if (caplab_start_sweep(a, cfg)) L.sweep_key = key;
@@ -392,8 +390,7 @@ void start_interference(App& a, CapLab& L) {
         L.interf_started = true;
         return;
     }
-    TrainConfig t = caplab_train_config(a);
-    if (L.interf.reset(a.facts, kInterferenceDs, t, true, &L.interf_error)) L.interf_started = L.interf_running = true;
+    caplab_start_interference(a, {kInterferenceDs, caplab_train_config(a), true});
 }
 
 void draw_interference(App& a, const ViewCtx& ctx) {
@@ -404,9 +401,9 @@ void draw_interference(App& a, const ViewCtx& ctx) {
     if (!L.interf_started && L.trainer.done() && L.train_error.empty()) start_interference(a, L);
     if (ctx.controls) {
         lab::caption("As d shrinks, token directions stop being nearly perpendicular and facts start to interfere.");
-        if (lab::row_button(L.interf_running ? "Pause" : L.interf.done() ? "Run again" : "Run", true)) {
+        if (lab::row_button(L.interf_running ? "Pause" : L.interf_snap.done ? "Run again" : "Run", true)) {
             if (L.interf_running) L.interf_running = false;
-            else if (!L.interf_started || L.interf.done()) start_interference(a, L);
+            else if (!L.interf_started || L.interf_snap.done) start_interference(a, L);
             else L.interf_running = true;
         }
         ImGui::SameLine();
@@ -414,8 +411,8 @@ void draw_interference(App& a, const ViewCtx& ctx) {
         ImGui::TextDisabled("learned: %d neurons, up to %d steps", t.hidden, t.steps);
     }
     if (!L.interf_error.empty()) lab::text_wrapped_colored(theme::wrong_ink(), "%s", L.interf_error.c_str());
-    if (L.interf_started && !L.interf.done()) lab::progress_eta(float(L.interf.progress()), -1, "Interference");
-    const auto& pts = L.interf.points();
+    if (L.interf_started && !L.interf_snap.done) lab::progress_eta(float(L.interf_snap.progress), -1, "Interference");
+    const auto& pts = L.interf_snap.points;
     std::vector<float> xs, yc, xl, yl;
     for (const auto& p : pts) {
         xs.push_back(float(p.d));
@@ -447,7 +444,7 @@ void draw_interference(App& a, const ViewCtx& ctx) {
     a.offer_export("Interference (CSV)", "factlab-interference.csv", "text/csv", [&L]() {
         std::string s = "d,compiled_accuracy,learned_accuracy,learned_hidden,learned_steps,learned_seconds\n";
         char buf[160];
-        for (const auto& p : L.interf.points()) {
+        for (const auto& p : L.interf_snap.points) {
             std::snprintf(buf, sizeof buf, "%d,%.6g,%.6g,%d,%d,%.4g\n", p.d, p.compiled_accuracy, p.learned_accuracy,
                           p.learned_hidden, p.learned_steps, p.learned_seconds);
             s += buf;

@@ -9,6 +9,7 @@ namespace factlab {
 bool WorkerJob::start(int slot, const std::string& bytes) {
     stop();
     received_ = allowed_ = 0;
+    single_ = false;
     if (!platform::job_start(slot, bytes)) return false;
     slot_ = slot;
     return true;
@@ -20,21 +21,30 @@ void WorkerJob::stop() {
 }
 
 void WorkerJob::grant(uint32_t ahead) {
-    if (slot_ < 0 || received_ + ahead <= allowed_) return;
+    if (slot_ < 0 || (!single_ && received_ + ahead <= allowed_)) return;
+    single_ = false;
     allowed_ = received_ + ahead;
     platform::job_post(slot_, jobs::encode_allow(allowed_));
 }
 
 void WorkerJob::hold() {
-    if (slot_ < 0 || allowed_ <= received_) return;
+    if (slot_ < 0 || single_ || allowed_ <= received_) return;
     allowed_ = received_;
     platform::job_post(slot_, jobs::encode_allow(allowed_));
+}
+
+void WorkerJob::step_once() {
+    if (slot_ < 0) return;
+    single_ = true;
+    allowed_ = received_ + 1;
+    platform::job_post(slot_, jobs::encode_allow(allowed_, 0));   // a chunk of 0 ms: one unit
 }
 
 bool WorkerJob::next(std::string* bytes) {
     if (slot_ < 0 || !platform::job_take(slot_, bytes)) return false;
     uint32_t chunk = 0;
     if (jobs::snapshot_chunk(*bytes, &chunk) && chunk > received_) received_ = chunk;
+    if (received_ >= allowed_) single_ = false;
     return true;
 }
 

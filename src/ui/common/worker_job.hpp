@@ -17,6 +17,9 @@ public:
     bool on() const { return slot_ >= 0; }
     void grant(uint32_t ahead = 3);
     void hold();
+    // One atomic unit of work (one Adam step) past what the page has received, then
+    // held: a paused run's Step. hold() leaves it be until its snapshot is in.
+    void step_once();
     // The next reply in order (a snapshot or an error); false when none waits.
     bool next(std::string* bytes);
     // Non-empty once the worker could not load or stopped (then stop() and run on the page).
@@ -25,6 +28,7 @@ public:
 private:
     int slot_ = -1;
     uint32_t received_ = 0, allowed_ = 0;
+    bool single_ = false;         // a step_once() is on its way
 };
 
 }  // namespace factlab
