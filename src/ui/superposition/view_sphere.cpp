@@ -92,6 +92,7 @@ struct Gpu {
     GLuint vbo_corner = 0, vbo_inst = 0, vbo_line = 0;
     GLuint fbo = 0, color = 0, depth = 0;
     int fw = 0, fh = 0;                         // framebuffer size
+    uint64_t drawn = 0;                         // the scene the texture holds (0: none)
 } g;
 
 bool ensure_gpu() {
@@ -154,6 +155,7 @@ bool ensure_framebuffer(int w, int h) {
     glBindRenderbuffer(GL_RENDERBUFFER, 0);
     g.fw = w;
     g.fh = h;
+    g.drawn = 0;
     if (!ok) g.failed = true;
     return ok;
 }
@@ -266,7 +268,9 @@ struct Orbit {
     float yaw = 0.6f, pitch = 0.35f;
     double last_ms = 0;
     double last_drag_ms = -1e9;
+    double turn_until_ms = 0;   // the slow turn lasts a while, then the picture stays still
 } g_orbit;
+constexpr double kTurnMs = 20000;
 
 void draw_sphere(App& a, const ViewCtx& ctx) {
     superlab_tick(a);
@@ -333,9 +337,14 @@ void draw_sphere(App& a, const ViewCtx& ctx) {
         g_orbit.yaw += d.x * 0.01f;
         g_orbit.pitch = std::clamp(g_orbit.pitch + d.y * 0.01f, -1.5f, 1.5f);
         g_orbit.last_drag_ms = now;
-    } else if (!platform::prefers_reduced_motion() && now - g_orbit.last_drag_ms > 4000 && g_orbit.last_ms > 0) {
+        g_orbit.turn_until_ms = now + 4000 + kTurnMs;
+    } else if (!platform::prefers_reduced_motion() && now - g_orbit.last_drag_ms > 4000 && g_orbit.last_ms > 0 &&
+               now < g_orbit.turn_until_ms) {
         g_orbit.yaw += float(std::min(now - g_orbit.last_ms, 100.0) * 0.00015);   // a slow turn when idle
     }
+    // It turns for a while after the view appears or its optimiser runs, not for ever: a
+    // frame drawn for another reason (a long run beside it) then costs no sphere redraw.
+    if (now - g_orbit.last_ms > 1000 || S.playing) g_orbit.turn_until_ms = std::max(g_orbit.turn_until_ms, now + kTurnMs);
     g_orbit.last_ms = now;
     bool hovered = ImGui::IsItemHovered();
 
@@ -346,11 +355,25 @@ void draw_sphere(App& a, const ViewCtx& ctx) {
     if (wi >= 0) colors[size_t(wi)] = colors[size_t(wj)] = theme::worst_pair();
 
     int px = int(side);
-    if (ensure_gpu() && ensure_framebuffer(px, px)) {
-        render(tips, colors, view, proj, radius, N <= 60);
+    // The texture is drawn again only when its scene changed, and only when on screen: with
+    // software GL (SwiftShader) a redraw costs milliseconds of the CPU a running job needs.
+    uint64_t key = 0xcbf29ce484222325ull;
+    auto mix = [&key](const void* p, size_t n) {
+        const unsigned char* b = static_cast<const unsigned char*>(p);
+        for (size_t k = 0; k < n; ++k) key = (key ^ b[k]) * 0x100000001b3ull;
+    };
+    mix(tips.data(), tips.size() * sizeof(float));
+    mix(colors.data(), colors.size() * sizeof(ImU32));
+    const float scene[5] = {g_orbit.yaw, g_orbit.pitch, radius, side, theme::is_dark() ? 1.0f : 0.0f};
+    mix(scene, sizeof scene);
+    key |= 1;
+    const bool on_screen = ImGui::IsRectVisible(p0, ImVec2(p0.x + side, p0.y + side));
+    if (on_screen && ensure_gpu() && ensure_framebuffer(px, px)) {
+        if (g.drawn != key) render(tips, colors, view, proj, radius, N <= 60);
+        g.drawn = key;
         ImGui::GetWindowDrawList()->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(g.color)), p0,
                                              ImVec2(p0.x + side, p0.y + side), ImVec2(0, 1), ImVec2(1, 0));
-    } else {
+    } else if (on_screen) {
         ImGui::GetWindowDrawList()->AddText(ImVec2(p0.x + 6, p0.y + 6), theme::wrong_ink(), "WebGL could not draw the sphere.");
     }
 
