@@ -11,9 +11,9 @@ using jobs::ByteWriter;
 namespace {
 constexpr uint32_t kMaxFacts = 1000000, kMaxName = 4096, kMaxWidths = 64, kMaxMessage = 1000;
 constexpr uint32_t kMaxHistory = 1u << 16;
-// Weights go with every snapshot up to this many floats (4 MB); past it only when the
+// Weights go with every snapshot up to this many floats (1 MB); past it only when the
 // page asks (the last allowed chunk) or the run is over.
-constexpr long long kWeightsEveryChunk = 1 << 20;
+constexpr long long kWeightsEveryChunk = 1 << 18;
 
 double now_ms() {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();

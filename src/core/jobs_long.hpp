@@ -80,6 +80,9 @@ struct ByteReader {
 };
 
 // ---- messages ------------------------------------------------------------------------
+// An allow of this count means one chunk past those done (a paused run's Step), whatever
+// the page has received so far.
+constexpr uint32_t kAllowOneMore = 0xffffffffu;
 constexpr float kChunkMs = 100;   // a chunk's work: a snapshot about ten times a second
 std::string encode_allow(uint32_t chunks, float chunk_ms = kChunkMs);
 std::string encode_job_error(const std::string& message);

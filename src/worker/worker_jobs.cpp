@@ -11,6 +11,7 @@
 #else
 #define FW_EXPORT extern "C"
 #endif
+#include <algorithm>
 #include <memory>
 #include <string>
 #include "core/jobs_long.hpp"
@@ -47,7 +48,7 @@ FW_EXPORT int fw_job_run(int len) {
             g_out = jobs::encode_job_error("job message: a bad allow");
         } else {
             const bool was_busy = fw_job_busy();
-            g_allow = allow;
+            g_allow = allow == jobs::kAllowOneMore ? std::max(g_allow, g_chunk) + 1 : allow;   // Steps add up
             g_chunk_ms = ms;
             // Held between two chunks: the last snapshot may lack the weights, so send them.
             if (was_busy && !fw_job_busy() && g_job && !g_job->done()) g_out = g_job->snapshot(g_chunk, true);
@@ -56,6 +57,7 @@ FW_EXPORT int fw_job_run(int len) {
         std::string err;
         g_job = jobs::start_long_job(g_in, &err);
         g_chunk = g_allow = 0;
+        g_chunk_ms = jobs::kChunkMs;
         g_out = g_job ? g_job->snapshot(0, false) : jobs::encode_job_error(err);
     } else {
         g_out = jobs::encode_job_error("job message: unknown");

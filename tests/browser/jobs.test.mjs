@@ -190,6 +190,39 @@ describe("long jobs in Web Workers", () => {
     });
   }
 
+  // Pause, then Step: one Adam step a click, in the worker, two quick clicks two steps.
+  it("the learned model's Step in a worker takes exactly one Adam step a click", async () => {
+    await setup();
+    // Two neurons never reach 100%: the run goes on until paused. The buttons' row sits
+    // under the controls (artifacts/browser/learn-step.png): Pause at x 37, Step at x 95.
+    const { page, w } = await openPage(S.context, S.url("index.html?embed=1&view=learn&workers=1#cap_h=2&cap_steps=20000"), { label: "learn-step" });
+    const steps = () => page.evaluate(() => window.factlab.jobs().learned);
+    await page.waitForFunction(() => window.factlab.jobs().learned.steps_done >= 20, null, { timeout: 120000, polling: 100 });
+    await shoot(page, "learn-step");
+    const box = await page.locator("#canvas").boundingBox();
+    await page.mouse.click(box.x + 37, box.y + 141);            // Pause
+    await new Promise((r) => setTimeout(r, 1500));
+    const a = await steps();
+    assert.equal(a.playing, false, "Pause did not pause the run");
+    assert.equal(a.where, "worker");
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal((await steps()).steps_done, a.steps_done, "the worker went on after Pause");
+    await page.mouse.click(box.x + 95, box.y + 141);            // Step
+    await page.waitForFunction((s) => window.factlab.jobs().learned.steps_done > s, a.steps_done, { timeout: 30000, polling: 50 });
+    await new Promise((r) => setTimeout(r, 800));
+    const b = await steps();
+    await page.mouse.click(box.x + 95, box.y + 141);
+    await page.mouse.click(box.x + 95, box.y + 141);
+    await page.waitForFunction((s) => window.factlab.jobs().learned.steps_done >= s + 2, b.steps_done, { timeout: 30000, polling: 50 });
+    await new Promise((r) => setTimeout(r, 800));
+    const c = await steps();
+    log(`learn-step: paused at step ${a.steps_done}; Step: ${b.steps_done}; two more clicks: ${c.steps_done}`);
+    assert.equal(b.steps_done, a.steps_done + 1);
+    assert.equal(c.steps_done, b.steps_done + 2);
+    expectNoErrors(w, "learn-step");
+    await page.close();
+  });
+
   it("the train view restores from its link and embeds", async () => {
     await setup();
     const { page, w } = await openPage(S.context, S.url("index.html#view=train&tf_steps=40&tf_train_seed=3"), { label: "train-link" });

@@ -375,6 +375,12 @@ TEST_CASE("hostile learned-storage and interference bytes get a message and chan
     Mlp other = w;
     other.W_up.conservativeResize(w.W_up.rows() - 1, w.W_up.cols());
     CHECK_FALSE(page.adopt(st, &other));
+    TrainerState odd = st;
+    odd.loss = std::nan("");
+    CHECK_FALSE(page.adopt(odd, &w));
+    odd = st;
+    odd.steps_done = cfg.steps + 1;
+    CHECK_FALSE(page.adopt(odd, &w));
     CHECK(mlp_weights_hash(page.model().mlp) == before);
     CHECK(page.steps_done() == 0);
 

@@ -413,7 +413,10 @@ TrainerState Trainer::state() const {
     return {steps_done_, accuracy_, loss_, seconds_, done_, failed_, reached_, message_, history_};
 }
 
-bool Trainer::adopt(const TrainerState& s, const Mlp* w) {
+bool Trainer::adopt(TrainerState s, Mlp* w) {
+    if (s.steps_done < 0 || s.steps_done > cfg_.steps || !std::isfinite(s.accuracy) || !std::isfinite(s.loss) ||
+        !std::isfinite(s.seconds) || s.seconds < 0)
+        return false;
     if (w) {
         const Mlp& m = model_.mlp;
         if (w->W_up.rows() != m.W_up.rows() || w->W_up.cols() != m.W_up.cols() || w->b_up.size() != m.b_up.size() ||
@@ -422,10 +425,10 @@ bool Trainer::adopt(const TrainerState& s, const Mlp* w) {
             return false;
         if (!w->W_up.allFinite() || !w->b_up.allFinite() || !w->W_down.allFinite() || !w->b_down.allFinite())
             return false;
-        model_.mlp.W_up = w->W_up;
-        model_.mlp.b_up = w->b_up;
-        model_.mlp.W_down = w->W_down;
-        model_.mlp.b_down = w->b_down;
+        model_.mlp.W_up = std::move(w->W_up);
+        model_.mlp.b_up = std::move(w->b_up);
+        model_.mlp.W_down = std::move(w->W_down);
+        model_.mlp.b_down = std::move(w->b_down);
     }
     steps_done_ = s.steps_done;
     accuracy_ = s.accuracy;
@@ -434,8 +437,8 @@ bool Trainer::adopt(const TrainerState& s, const Mlp* w) {
     done_ = s.done;
     failed_ = s.failed;
     reached_ = s.reached;
-    message_ = s.message;
-    history_ = s.history;
+    message_ = std::move(s.message);
+    history_ = std::move(s.history);
     return true;
 }
 

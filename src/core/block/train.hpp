@@ -146,7 +146,8 @@ public:
     // Mirrors a run made elsewhere (a worker's) on a trainer reset with the same facts
     // and config: its progress, and its weights when given (false, nothing changed,
     // when their shapes differ from this run's or a weight is not finite).
-    bool adopt(const TrainerState& s, const Mlp* weights);
+    // (false too when a number is not finite or the step count is out of range).
+    bool adopt(TrainerState s, Mlp* weights);   // moves from *weights
 
 private:
     static constexpr size_t kMaxHistory = 8192;

@@ -84,7 +84,17 @@ static void reset_trainer(App& a, CapLab& L, bool try_worker = true) {
     L.train_where.clear();
     ++L.learned_version;
     if (!L.trainer.reset(c, a.facts, &L.train_error)) { L.playing = false; return; }
-    L.train_where = try_worker && L.train_job.start(kJobSlotTrain, encode_block_train_job(c, a.facts)) ? "worker" : "page";
+    // A slider dragged changes the settings every frame: the worker (a module load and
+    // every fact in a message) starts once they have rested for kSettleMs.
+    L.train_where = try_worker ? "pending" : "page";
+    L.train_pending_ms = platform::now_ms();
+}
+
+constexpr double kSettleMs = 300;
+
+static void start_train_worker(App& a, CapLab& L) {
+    if (platform::now_ms() - L.train_pending_ms < kSettleMs) { platform::keep_awake(); return; }
+    L.train_where = L.train_job.start(kJobSlotTrain, encode_block_train_job(L.trainer.config(), a.facts)) ? "worker" : "page";
 }
 
 static void sync_trainer(App& a, CapLab& L) {
@@ -103,7 +113,7 @@ void caplab_step_once(App& a) {
     CapLab& L = caplab(a);
     L.playing = false;
     if (L.train_where == "worker") L.train_job.step_once();
-    else if (L.trainer.step(1) > 0) ++L.learned_version;
+    else if (L.train_where == "page" && L.trainer.step(1) > 0) ++L.learned_version;
 }
 
 // The worker's snapshots, mirrored by the page's trainer; more chunks granted while
@@ -121,10 +131,12 @@ static void tick_train_worker(App& a, CapLab& L) {
         Mlp w;
         bool has_weights = false;
         if (jobs::job_error_text(bytes, &err) || !decode_block_train_snapshot(bytes, &st, &w, &has_weights, &err) ||
-            !L.trainer.adopt(st, has_weights ? &w : nullptr)) {
-            L.train_error = err.empty() ? "the worker's weights do not fit this model" : err;
-            L.playing = false;
-            L.train_job.stop();
+            !L.trainer.adopt(std::move(st), has_weights ? &w : nullptr)) {
+            // A worker that answers wrongly (an old cached module, a bug) is a failed one:
+            // the run starts again on the page thread, with the same numbers.
+            const bool playing = L.playing;
+            reset_trainer(a, L, false);
+            L.playing = playing && L.train_error.empty();
             return;
         }
         if (has_weights) ++L.learned_version;
@@ -219,6 +231,7 @@ bool caplab_start_interference(App& a, const InterferenceSpec& spec) {
     L.interf_error.clear();
     L.interf_snap = InterferenceSnapshot{};
     L.interf_spec = spec;
+    L.interf_facts_version = a.facts_version;
     L.interf_started = true;
     L.interf_running = false;
     L.interf_where.clear();
@@ -241,7 +254,11 @@ static void tick_interf_worker(App& a, CapLab& L) {
         L.interf_job.stop();
         L.interf_where = "page";
         L.interf_snap = InterferenceSnapshot{};
-        if (!L.interf.reset(a.facts, L.interf_spec.ds, L.interf_spec.learned, L.interf_spec.with_learned,
+        if (a.facts_version != L.interf_facts_version) {   // not these facts' series: it stops
+            L.interf_running = false;
+            L.interf_snap.done = true;
+            L.interf_where.clear();
+        } else if (!L.interf.reset(a.facts, L.interf_spec.ds, L.interf_spec.learned, L.interf_spec.with_learned,
                             &L.interf_error)) {
             L.interf_running = false;
             L.interf_snap.done = true;
@@ -281,6 +298,7 @@ void caplab_tick(App& a) {
     sync_trainer(a, L);
 
     if (L.playing && L.trainer.done()) L.playing = false;
+    if (L.train_where == "pending") start_train_worker(a, L);
     if (L.train_where == "worker") tick_train_worker(a, L);
     if (L.sweep_where == "worker") tick_sweep_worker(L);
     if (L.interf_where == "worker") tick_interf_worker(a, L);

@@ -60,7 +60,8 @@ struct CapLab {
     // ---- learned model: in a worker (trainer mirrors it) or sliced Adam here ----
     Trainer trainer;
     WorkerJob train_job;          // the worker's run
-    std::string train_where;      // "worker" or "page"
+    std::string train_where;      // "worker", "page", or "pending" (a worker starts once the settings rest)
+    double train_pending_ms = 0;  // when the settings last changed
     std::string trainer_key;      // facts + config the trainer was reset with
     std::string train_error;
     bool playing = true;          // runs until done (100% or the step budget)
@@ -91,6 +92,7 @@ struct CapLab {
     InterferenceSpec interf_spec; // what it runs
     InterferenceSnapshot interf_snap;  // what the view draws, from either
     std::string interf_where;     // "worker", "page" or ""
+    unsigned interf_facts_version = 0;  // the facts it runs on
     bool interf_running = false, interf_started = false;
     std::string interf_error;
 

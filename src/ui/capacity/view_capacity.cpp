@@ -386,6 +386,11 @@ void start_interference(App& a, CapLab& L) {
         std::snprintf(buf, sizeof buf, "%s subjects are too many for this series on the page (each point compiles one "
                       "neuron per subject and checks every fact); factlab-cli capacity --interference --facts FILE runs it.",
                       plot::Grouped(n).c_str());
+        L.interf_job.stop();
+        L.interf_snap = InterferenceSnapshot{};
+        L.interf_snap.done = true;   // nothing runs: the sweep may start, the button offers Run again
+        L.interf_where.clear();
+        L.interf_running = false;
         L.interf_error = buf;
         L.interf_started = true;
         return;

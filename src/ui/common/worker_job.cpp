@@ -1,6 +1,7 @@
 // worker_job.cpp: see worker_job.hpp.
 #include "ui/common/worker_job.hpp"
 
+#include <algorithm>
 #include "core/jobs_long.hpp"
 #include "platform/platform.hpp"
 
@@ -35,16 +36,19 @@ void WorkerJob::hold() {
 
 void WorkerJob::step_once() {
     if (slot_ < 0) return;
+    // Relative to what the worker has done (chunks may still be on their way here): one
+    // chunk of 0 ms, one unit. hold() waits until a snapshot newer than now is in.
     single_ = true;
-    allowed_ = received_ + 1;
-    platform::job_post(slot_, jobs::encode_allow(allowed_, 0));   // a chunk of 0 ms: one unit
+    step_after_ = received_;
+    allowed_ = std::max(allowed_, received_) + 1;
+    platform::job_post(slot_, jobs::encode_allow(jobs::kAllowOneMore, 0));
 }
 
 bool WorkerJob::next(std::string* bytes) {
     if (slot_ < 0 || !platform::job_take(slot_, bytes)) return false;
     uint32_t chunk = 0;
     if (jobs::snapshot_chunk(*bytes, &chunk) && chunk > received_) received_ = chunk;
-    if (received_ >= allowed_) single_ = false;
+    if (received_ > step_after_) single_ = false;
     return true;
 }
 

@@ -29,6 +29,7 @@ private:
     int slot_ = -1;
     uint32_t received_ = 0, allowed_ = 0;
     bool single_ = false;         // a step_once() is on its way
+    uint32_t step_after_ = 0;     // what had been received when it was asked
 };
 
 }  // namespace factlab

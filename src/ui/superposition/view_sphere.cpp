@@ -269,6 +269,7 @@ struct Orbit {
     double last_ms = 0;
     double last_drag_ms = -1e9;
     double turn_until_ms = 0;   // the slow turn lasts a while, then the picture stays still
+    int last_frame = -10;
 } g_orbit;
 constexpr double kTurnMs = 20000;
 
@@ -344,7 +345,10 @@ void draw_sphere(App& a, const ViewCtx& ctx) {
     }
     // It turns for a while after the view appears or its optimiser runs, not for ever: a
     // frame drawn for another reason (a long run beside it) then costs no sphere redraw.
-    if (now - g_orbit.last_ms > 1000 || S.playing) g_orbit.turn_until_ms = std::max(g_orbit.turn_until_ms, now + kTurnMs);
+    // (A frame missed means the view was not drawn: it came back. A page that slept drew no frame at all.)
+    const int frame = ImGui::GetFrameCount();
+    if (frame - g_orbit.last_frame > 1 || S.playing) g_orbit.turn_until_ms = std::max(g_orbit.turn_until_ms, now + kTurnMs);
+    g_orbit.last_frame = frame;
     g_orbit.last_ms = now;
     bool hovered = ImGui::IsItemHovered();
 
