@@ -67,6 +67,8 @@ if(FACTLAB_WASM)
   add_custom_command(TARGET factlab POST_BUILD
     COMMAND ${CMAKE_COMMAND} -E make_directory ${FACTLAB_SITE}
     COMMAND ${CMAKE_COMMAND} -E copy_directory ${CMAKE_SOURCE_DIR}/web ${FACTLAB_SITE}
+    COMMAND node ${CMAKE_SOURCE_DIR}/scripts/strip-js-comments.mjs ${FACTLAB_SITE}
+            factlab-page.js factlab-worker.js factlab-job-worker.js
     COMMAND ${CMAKE_COMMAND} -E copy $<TARGET_FILE_DIR:factlab>/factlab.js $<TARGET_FILE_DIR:factlab>/factlab.wasm ${FACTLAB_SITE}
     COMMENT "Writing the site to ${FACTLAB_SITE}")
 else()

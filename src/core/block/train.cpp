@@ -409,39 +409,6 @@ bool Trainer::adam_update(const MlpGrads& g) {
     return true;
 }
 
-TrainerState Trainer::state() const {
-    return {steps_done_, accuracy_, loss_, seconds_, done_, failed_, reached_, message_, history_};
-}
-
-bool Trainer::adopt(TrainerState s, Mlp* w) {
-    if (s.steps_done < 0 || s.steps_done > cfg_.steps || !std::isfinite(s.accuracy) || !std::isfinite(s.loss) ||
-        !std::isfinite(s.seconds) || s.seconds < 0)
-        return false;
-    if (w) {
-        const Mlp& m = model_.mlp;
-        if (w->W_up.rows() != m.W_up.rows() || w->W_up.cols() != m.W_up.cols() || w->b_up.size() != m.b_up.size() ||
-            w->W_down.rows() != m.W_down.rows() || w->W_down.cols() != m.W_down.cols() ||
-            w->b_down.size() != m.b_down.size())
-            return false;
-        if (!w->W_up.allFinite() || !w->b_up.allFinite() || !w->W_down.allFinite() || !w->b_down.allFinite())
-            return false;
-        model_.mlp.W_up = std::move(w->W_up);
-        model_.mlp.b_up = std::move(w->b_up);
-        model_.mlp.W_down = std::move(w->W_down);
-        model_.mlp.b_down = std::move(w->b_down);
-    }
-    steps_done_ = s.steps_done;
-    accuracy_ = s.accuracy;
-    loss_ = s.loss;
-    seconds_ = s.seconds;
-    done_ = s.done;
-    failed_ = s.failed;
-    reached_ = s.reached;
-    message_ = std::move(s.message);
-    history_ = std::move(s.history);
-    return true;
-}
-
 int Trainer::steps_for(double madds) const {
     const double n = madds / (step_cost_ > 1 ? step_cost_ : 1.0);
     return n < 1 ? 1 : n > 1e6 ? 1000000 : int(n);
