@@ -147,8 +147,9 @@ export function watch(page, label = "page") {
   page.on("requestfailed", (r) => {
     const f = r.failure();
     if (f && /ERR_ABORTED/.test(f.errorText) && r.resourceType() === "document") return; // navigation replaced
-    // A Web Worker still loading its script when the page navigates away (web/factlab-worker.js).
-    if (f && /ERR_ABORTED/.test(f.errorText) && /\/factlab-(worker|core)\.(js|wasm)$/.test(r.url())) return;
+    // A Web Worker still loading its script when the page navigates away (web/factlab-worker.js),
+    // or a job's worker ended (new settings cancel it) while it loads (web/factlab-job-worker.js).
+    if (f && /ERR_ABORTED/.test(f.errorText) && /\/factlab-(worker|core|job-worker)\.(js|wasm)$/.test(r.url())) return;
     w.errors.push(`${label}: request failed ${r.url()}: ${f ? f.errorText : "?"}`);
   });
   page.on("response", (r) => {
