@@ -128,8 +128,7 @@ bool BlockTrainJob::run_chunk(double ms) {
 
 std::string encode_block_train_job(const TrainConfig& cfg, const FactSet& fs) {
     ByteWriter w;
-    w.put(jobs::kJobStart);
-    w.put(uint32_t(jobs::JobKind::block_train));
+    jobs::put_head(&w, jobs::kJobStart, jobs::JobKind::block_train);
     put_train_config(&w, cfg);
     put_facts(&w, fs);
     return std::move(w.s);
@@ -137,9 +136,7 @@ std::string encode_block_train_job(const TrainConfig& cfg, const FactSet& fs) {
 
 bool decode_block_train_job(const std::string& bytes, TrainConfig* cfg, FactSet* fs, std::string* err) {
     ByteReader r(bytes);
-    uint32_t magic = 0, kind = 0;
-    r.get(&magic); r.get(&kind);
-    if (!r.ok || magic != jobs::kJobStart || kind != uint32_t(jobs::JobKind::block_train)) {
+    if (!jobs::get_head(&r, jobs::kJobStart, jobs::JobKind::block_train)) {
         *err = "training job: not a training job";
         return false;
     }
@@ -156,13 +153,18 @@ bool decode_block_train_job(const std::string& bytes, TrainConfig* cfg, FactSet*
     return true;
 }
 
+bool BlockTrainJob::start_from(const std::string& bytes, std::string* err) {
+    TrainConfig cfg;
+    FactSet fs;
+    return decode_block_train_job(bytes, &cfg, &fs, err) && start(cfg, fs, err);
+}
+
 std::string BlockTrainJob::snapshot(uint32_t chunk, bool with_weights) const {
     const TrainerState s = trainer_.state();
     const Mlp& m = trainer_.model().mlp;
     const bool weights = with_weights || s.done || (long long)(m.W_up.size() + m.W_down.size()) <= kWeightsEveryChunk;
     ByteWriter w;
-    w.put(jobs::kJobSnapshot);
-    w.put(uint32_t(jobs::JobKind::block_train));
+    jobs::put_head(&w, jobs::kJobSnapshot, jobs::JobKind::block_train);
     w.put(chunk);
     w.put(int32_t(s.steps_done)); w.put(s.accuracy); w.put(s.loss); w.put(s.seconds);
     w.put(uint8_t(s.done)); w.put(uint8_t(s.failed)); w.put(uint8_t(s.reached));
@@ -178,9 +180,8 @@ bool decode_block_train_snapshot(const std::string& bytes, TrainerState* state, 
                                  std::string* err) {
     auto bad = [&](const char* m) { *err = std::string("training snapshot: ") + m; return false; };
     ByteReader r(bytes);
-    uint32_t magic = 0, kind = 0, chunk = 0, n = 0;
-    r.get(&magic); r.get(&kind); r.get(&chunk);
-    if (!r.ok || magic != jobs::kJobSnapshot || kind != uint32_t(jobs::JobKind::block_train)) return bad("not one");
+    uint32_t chunk = 0, n = 0;
+    if (!jobs::get_head(&r, jobs::kJobSnapshot, jobs::JobKind::block_train) || !r.get(&chunk)) return bad("not one");
     TrainerState s;
     int32_t steps = 0;
     uint8_t done = 0, failed = 0, reached = 0, weights = 0;
@@ -238,8 +239,7 @@ bool InterferenceJob::run_chunk(double ms) {
 
 std::string encode_interference_job(const InterferenceSpec& s, const FactSet& fs) {
     ByteWriter w;
-    w.put(jobs::kJobStart);
-    w.put(uint32_t(jobs::JobKind::interference));
+    jobs::put_head(&w, jobs::kJobStart, jobs::JobKind::interference);
     std::vector<int32_t> ds(s.ds.begin(), s.ds.end());
     w.put_vec(ds);
     put_train_config(&w, s.learned);
@@ -250,9 +250,7 @@ std::string encode_interference_job(const InterferenceSpec& s, const FactSet& fs
 
 bool decode_interference_job(const std::string& bytes, InterferenceSpec* out, FactSet* fs, std::string* err) {
     ByteReader r(bytes);
-    uint32_t magic = 0, kind = 0;
-    r.get(&magic); r.get(&kind);
-    if (!r.ok || magic != jobs::kJobStart || kind != uint32_t(jobs::JobKind::interference)) {
+    if (!jobs::get_head(&r, jobs::kJobStart, jobs::JobKind::interference)) {
         *err = "interference job: not an interference job";
         return false;
     }
@@ -272,10 +270,15 @@ bool decode_interference_job(const std::string& bytes, InterferenceSpec* out, Fa
     return true;   // InterferenceSweep::reset checks the widths and the config
 }
 
+bool InterferenceJob::start_from(const std::string& bytes, std::string* err) {
+    InterferenceSpec spec;
+    FactSet fs;
+    return decode_interference_job(bytes, &spec, &fs, err) && start(spec, fs, err);
+}
+
 std::string InterferenceJob::snapshot(uint32_t chunk, bool) const {
     ByteWriter w;
-    w.put(jobs::kJobSnapshot);
-    w.put(uint32_t(jobs::JobKind::interference));
+    jobs::put_head(&w, jobs::kJobSnapshot, jobs::JobKind::interference);
     w.put(chunk);
     w.put(sweep_.progress());
     w.put(uint8_t(sweep_.done()));
@@ -289,13 +292,13 @@ std::string InterferenceJob::snapshot(uint32_t chunk, bool) const {
 
 bool decode_interference_snapshot(const std::string& bytes, InterferenceSnapshot* out, std::string* err) {
     ByteReader r(bytes);
-    uint32_t magic = 0, kind = 0, chunk = 0, n = 0;
+    uint32_t chunk = 0, n = 0;
     uint8_t done = 0;
     InterferenceSnapshot s;
-    r.get(&magic); r.get(&kind); r.get(&chunk);
-    r.get(&s.progress); r.get(&done); r.get(&n);
+    jobs::get_head(&r, jobs::kJobSnapshot, jobs::JobKind::interference);
+    r.get(&chunk); r.get(&s.progress); r.get(&done); r.get(&n);
     constexpr size_t kPointBytes = 4 + 8 + 8 + 4 + 4 + 8;
-    if (!r.ok || magic != jobs::kJobSnapshot || kind != uint32_t(jobs::JobKind::interference) || n > kMaxWidths ||
+    if (!r.ok || n > kMaxWidths ||
         n > (bytes.size() - r.at) / kPointBytes) {
         *err = "interference snapshot: a bad message";
         return false;

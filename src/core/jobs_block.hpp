@@ -26,6 +26,7 @@ bool get_train_config(jobs::ByteReader* r, TrainConfig* t);
 class BlockTrainJob : public jobs::LongJob {
 public:
     bool start(const TrainConfig& cfg, const FactSet& fs, std::string* err) { return trainer_.reset(cfg, fs, err); }
+    bool start_from(const std::string& bytes, std::string* err);
     bool run_chunk(double ms) override;          // whole Adam steps until ms have passed
     bool done() const override { return trainer_.done(); }
     std::string snapshot(uint32_t chunk, bool with_weights) const override;
@@ -61,6 +62,7 @@ public:
     bool start(const InterferenceSpec& s, const FactSet& fs, std::string* err) {
         return sweep_.reset(fs, s.ds, s.learned, s.with_learned, err);
     }
+    bool start_from(const std::string& bytes, std::string* err);
     bool run_chunk(double ms) override;
     bool done() const override { return sweep_.done(); }
     std::string snapshot(uint32_t chunk, bool with_weights) const override;

@@ -45,6 +45,11 @@ CapacitySnapshot capacity_snapshot_of(const CapacitySweep& s) {
     return out;
 }
 
+bool CapacityJob::start_from(const std::string& bytes, std::string* err) {
+    CapacityConfig cfg;
+    return decode_capacity_job(bytes, &cfg, err) && start(cfg, err);
+}
+
 bool CapacityJob::run_chunk(double ms) {
     const double t0 = now_ms();
     while (sweep_.step() && now_ms() - t0 < ms) {}
@@ -113,9 +118,8 @@ std::string CapacityJob::snapshot(uint32_t chunk, bool) const {
 bool decode_capacity_snapshot(const std::string& bytes, CapacitySnapshot* out, std::string* err) {
     auto bad = [&](const char* m) { *err = std::string("capacity snapshot: ") + m; return false; };
     ByteReader r(bytes);
-    uint32_t magic = 0, kind = 0, chunk = 0, n = 0;
-    r.get(&magic); r.get(&kind); r.get(&chunk);
-    if (!r.ok || magic != jobs::kJobSnapshot || kind != uint32_t(jobs::JobKind::capacity)) return bad("not a capacity snapshot");
+    uint32_t chunk = 0, n = 0;
+    if (!jobs::get_head(&r, jobs::kJobSnapshot, jobs::JobKind::capacity) || !r.get(&chunk)) return bad("not a capacity snapshot");
     CapacitySnapshot s;
     uint8_t done = 0;
     r.get(&s.progress); r.get(&s.seconds); r.get(&done);

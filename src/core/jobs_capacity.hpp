@@ -26,6 +26,7 @@ CapacitySnapshot capacity_snapshot_of(const CapacitySweep& s);
 class CapacityJob : public jobs::LongJob {
 public:
     bool start(const CapacityConfig& cfg, std::string* err) { return sweep_.reset(cfg, err); }
+    bool start_from(const std::string& bytes, std::string* err);   // decode_capacity_job, then start
     bool run_chunk(double ms) override;
     bool done() const override { return sweep_.done(); }
     std::string snapshot(uint32_t chunk, bool with_weights) const override;

@@ -38,6 +38,11 @@ bool same_config(const GptConfig& a, const GptConfig& b) {
 
 // ---- the job ---------------------------------------------------------------------------
 
+bool GptTrainJob::start_from(const std::string& bytes, std::string* err) {
+    GptTrainJobSpec spec;
+    return decode_gpt_job(bytes, &spec, err) && start(spec, err);
+}
+
 bool GptTrainJob::start(const GptTrainJobSpec& spec, std::string* err) {
     spec_ = spec;
     spec_.train.threads = 1;

@@ -37,6 +37,7 @@ struct GptTrainProgress {
 class GptTrainJob : public jobs::LongJob {
 public:
     bool start(const GptTrainJobSpec& spec, std::string* err);
+    bool start_from(const std::string& bytes, std::string* err);   // decode_gpt_job, then start
     bool run_chunk(double ms) override;               // steps until ms passed or an accuracy point
     bool done() const override { return progress_.done; }
     std::string snapshot(uint32_t chunk, bool with_weights) const override;

@@ -22,6 +22,19 @@ std::string encode_job_error(const std::string& message) {
     return std::move(w.s);
 }
 
+void put_head(ByteWriter* w, uint32_t magic, JobKind kind) {
+    w->put(magic);
+    w->put(uint32_t(kind));
+}
+
+bool get_head(ByteReader* r, uint32_t magic, JobKind kind) {
+    uint32_t m = 0, k = 0;
+    r->get(&m);
+    r->get(&k);
+    if (m != magic || k != uint32_t(kind)) r->ok = false;
+    return r->ok;
+}
+
 bool peek_job(const std::string& bytes, uint32_t* magic, JobKind* kind) {
     ByteReader r(bytes);
     uint32_t k = 0;
@@ -48,35 +61,22 @@ bool job_error_text(const std::string& bytes, std::string* text) {
     return true;
 }
 
+// Every job decodes its own start message (start_from): null with a message when it cannot.
+template <class Job> std::unique_ptr<LongJob> started(const std::string& bytes, std::string* err) {
+    auto job = std::make_unique<Job>();
+    if (!job->start_from(bytes, err)) return nullptr;
+    return job;
+}
+
 std::unique_ptr<LongJob> start_long_job(const std::string& bytes, std::string* err) {
     uint32_t magic = 0;
     JobKind kind{};
     if (!peek_job(bytes, &magic, &kind) || magic != kJobStart) { *err = "not a job"; return nullptr; }
-    if (kind == JobKind::gpt_train) {
-        GptTrainJobSpec spec;
-        auto job = std::make_unique<GptTrainJob>();
-        if (!decode_gpt_job(bytes, &spec, err) || !job->start(spec, err)) return nullptr;
-        return job;
-    }
-    if (kind == JobKind::capacity) {
-        CapacityConfig cfg;
-        auto job = std::make_unique<CapacityJob>();
-        if (!decode_capacity_job(bytes, &cfg, err) || !job->start(cfg, err)) return nullptr;
-        return job;
-    }
-    if (kind == JobKind::block_train) {
-        TrainConfig cfg;
-        FactSet fs;
-        auto job = std::make_unique<BlockTrainJob>();
-        if (!decode_block_train_job(bytes, &cfg, &fs, err) || !job->start(cfg, fs, err)) return nullptr;
-        return job;
-    }
-    if (kind == JobKind::interference) {
-        InterferenceSpec spec;
-        FactSet fs;
-        auto job = std::make_unique<InterferenceJob>();
-        if (!decode_interference_job(bytes, &spec, &fs, err) || !job->start(spec, fs, err)) return nullptr;
-        return job;
+    switch (kind) {
+        case JobKind::gpt_train: return started<GptTrainJob>(bytes, err);
+        case JobKind::capacity: return started<CapacityJob>(bytes, err);
+        case JobKind::block_train: return started<BlockTrainJob>(bytes, err);
+        case JobKind::interference: return started<InterferenceJob>(bytes, err);
     }
     *err = "unknown job kind";
     return nullptr;

@@ -80,6 +80,10 @@ struct ByteReader {
 };
 
 // ---- messages ------------------------------------------------------------------------
+// A start's or a snapshot's head: its magic word and its kind. get_head: false (r->ok
+// false) when the message is short or another one.
+void put_head(ByteWriter* w, uint32_t magic, JobKind kind);
+bool get_head(ByteReader* r, uint32_t magic, JobKind kind);
 // An allow of this count means one chunk past those done (a paused run's Step), whatever
 // the page has received so far.
 constexpr uint32_t kAllowOneMore = 0xffffffffu;

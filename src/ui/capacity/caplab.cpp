@@ -141,9 +141,7 @@ static void tick_train_worker(App& a, CapLab& L) {
         }
         if (has_weights) ++L.learned_version;
     }
-    if (L.trainer.done()) L.train_job.stop();
-    else if (L.playing) L.train_job.grant();
-    else L.train_job.hold();
+    L.train_job.pace(L.trainer.done(), L.playing);
 }
 
 const Model& caplab_model(App& a, int kind) {
@@ -217,12 +215,8 @@ static void tick_sweep_worker(CapLab& L) {
     if (L.sweep_snap.done) {
         L.sweep_running = false;
         if (L.sweep_error.empty()) L.sweep_error = L.sweep_snap.error;
-        L.sweep_job.stop();
-    } else if (L.sweep_running) {
-        L.sweep_job.grant();
-    } else {
-        L.sweep_job.hold();
     }
+    L.sweep_job.pace(L.sweep_snap.done, L.sweep_running);
 }
 
 bool caplab_start_interference(App& a, const InterferenceSpec& spec) {
@@ -277,14 +271,8 @@ static void tick_interf_worker(App& a, CapLab& L) {
         }
         L.interf_snap = std::move(snap);
     }
-    if (L.interf_snap.done) {
-        L.interf_running = false;
-        L.interf_job.stop();
-    } else if (L.interf_running) {
-        L.interf_job.grant();
-    } else {
-        L.interf_job.hold();
-    }
+    if (L.interf_snap.done) L.interf_running = false;
+    L.interf_job.pace(L.interf_snap.done, L.interf_running);
 }
 
 void caplab_tick(App& a) {

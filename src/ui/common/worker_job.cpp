@@ -34,6 +34,12 @@ void WorkerJob::hold() {
     platform::job_post(slot_, jobs::encode_allow(allowed_));
 }
 
+void WorkerJob::pace(bool over, bool playing) {
+    if (over) stop();
+    else if (playing) grant();
+    else hold();
+}
+
 void WorkerJob::step_once() {
     if (slot_ < 0) return;
     // Relative to what the worker has done (chunks may still be on their way here): one

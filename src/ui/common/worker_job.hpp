@@ -20,6 +20,8 @@ public:
     // One atomic unit of work (one Adam step) past what the page has received, then
     // held: a paused run's Step. hold() leaves it be until its snapshot is in.
     void step_once();
+    // Once per frame that shows the job: stop when it is over, grant while it plays, else hold.
+    void pace(bool over, bool playing);
     // The next reply in order (a snapshot or an error); false when none waits.
     bool next(std::string* bytes);
     // Non-empty once the worker could not load or stopped (then stop() and run on the page).

@@ -70,9 +70,7 @@ bool TfTrainer::tick(bool playing, double budget_ms) {
         progress_ = std::move(p);
         has_w_ = has_w_ || hw;
     }
-    if (progress_.done) worker_.stop();
-    else if (playing) worker_.grant();
-    else worker_.hold();
+    worker_.pace(progress_.done, playing);
     return changed;
 }
 
