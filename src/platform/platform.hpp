@@ -50,6 +50,7 @@ std::string worker_error();
 // that could not load or stopped leaves a message in job_failed. job_stop ends the
 // worker at once (cancel: the reader changed the settings or started again).
 bool job_start(int slot, const std::string& bytes);
+bool jobs_may_start();   // false where job_start never can (the desktop): no need to wait for one
 void job_post(int slot, const std::string& bytes);
 bool job_take(int slot, std::string* bytes);
 std::string job_failed(int slot);

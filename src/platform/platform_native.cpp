@@ -55,6 +55,7 @@ void worker_post(int, const std::string&, size_t) {}
 bool worker_take(int, std::string*) { return false; }
 std::string worker_error() { return ""; }
 bool job_start(int, const std::string&) { return false; }   // the desktop runs long jobs sliced
+bool jobs_may_start() { return false; }
 void job_post(int, const std::string&) {}
 bool job_take(int, std::string*) { return false; }
 std::string job_failed(int) { return ""; }

@@ -86,7 +86,7 @@ static void reset_trainer(App& a, CapLab& L, bool try_worker = true) {
     if (!L.trainer.reset(c, a.facts, &L.train_error)) { L.playing = false; return; }
     // A slider dragged changes the settings every frame: the worker (a module load and
     // every fact in a message) starts once they have rested for kSettleMs.
-    L.train_where = try_worker ? "pending" : "page";
+    L.train_where = try_worker && platform::jobs_may_start() ? "pending" : "page";
     L.train_pending_ms = platform::now_ms();
 }
 
