@@ -630,10 +630,12 @@
     api[name] = function () { try { return f.apply(api, arguments); } finally { wake(); } };
   });
   api.framesDrawn = function () { var f = exp("factlab_frames_drawn"); return f ? f() : 0; };
+  api.framesPainted = function () { var f = exp("factlab_frames_painted"); return f ? f() : 0; };
+  api.worstFrameGap = function () { var f = exp("factlab_worst_frame_gap"); return f ? f() : 0; };
   var wakeTimer = 0;
   function wakeAt(delayMs) {      // C++: a frame is due later (a message goes away)
     clearTimeout(wakeTimer);
-    wakeTimer = setTimeout(wake, Math.min(delayMs, 60000));
+    wakeTimer = setTimeout(function () { var f = exp("factlab_wake_due"); if (f) f(); }, Math.min(delayMs, 60000));
   }
 
   // ---- [11] live text: the canvas's result as DOM text (docs/accessibility.md) ----

@@ -90,8 +90,19 @@ bool init(int width, int height, const char* title) {
     return true;
 }
 
+// What the canvas shows now (see draw_hash below) and whether the next frame must
+// be painted whatever its hash (a texture changed, the context came back).
+static uint64_t g_frame_hash = 0, g_painted_hash = 0, g_frame_extra = 0;
+static bool g_force_paint = true;
+static int g_frames_painted = 0;
+static double g_wake_at = -1;      // platform::wake_within: a frame due then, asked for this frame
+static uint64_t draw_hash();
+static uint64_t hash_bytes(uint64_t h, const void* p, size_t n);
+
 void render_frame() {
     ensure_fonts(content_scale() * app().text_scale());   // present mode: larger text, rasterised sharp
+    g_frame_extra = 0;
+    g_wake_at = -1;
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     fix_display_size();
@@ -100,12 +111,24 @@ void render_frame() {
     ImGui::Render();
     int fw = int(ImGui::GetIO().DisplaySize.x * ImGui::GetIO().DisplayFramebufferScale.x);
     int fh = int(ImGui::GetIO().DisplaySize.y * ImGui::GetIO().DisplayFramebufferScale.y);
-    glViewport(0, 0, fw, fh);
     ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
-    glClearColor(bg.x * bg.w, bg.y * bg.w, bg.z * bg.w, bg.w);   // premultiplied: a figure with bg=transparent clears to nothing
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    g_frame_extra = hash_bytes(g_frame_extra, &bg, sizeof bg);           // the clear colour
+    g_frame_hash = draw_hash() ^ (g_frame_extra * 0x9e3779b97f4a7c15ull) ^ (uint64_t(fw) << 40 | uint64_t(fh) << 20);
     App::PngRequest& req = app().png_request;        // "Export → PNG image" of one view
+    // A frame that would put the same pixels on the canvas is not painted: in
+    // software GL (SwiftShader) a paint of this page costs tens of ms of CPU that a
+    // running job's workers need. The page keeps what it last presented; the
+    // desktop swaps buffers every frame, so it always paints.
+    const bool paint = !platform::is_web() || g_force_paint || req.pending || g_frame_hash != g_painted_hash;
+    if (paint) {
+        glViewport(0, 0, fw, fh);
+        glClearColor(bg.x * bg.w, bg.y * bg.w, bg.z * bg.w, bg.w);   // premultiplied: a figure with bg=transparent clears to nothing
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        g_painted_hash = g_frame_hash;
+        g_force_paint = false;
+        ++g_frames_painted;
+    }
     if (req.pending) {
         req.pending = false;
         std::string png = read_png(int(req.x), int(req.y), int(req.w), int(req.h), fh);
@@ -113,6 +136,9 @@ void render_frame() {
         else app().toast(platform::save_file(req.filename, png, "image/png"));
     }
 }
+
+int frames_painted() { return g_frames_painted; }
+void repaint() { g_force_paint = true; }
 
 // ---- frame pacing: draw only when something changed -------------------------
 // An idle lab draws nothing (laptop fans, four embeds in one blog post). A frame
@@ -159,7 +185,7 @@ static uint64_t draw_hash() {
 void wake() { g_settle = std::max(g_settle, kSettleFrames); }
 
 bool after_frame() {
-    uint64_t h = draw_hash();
+    uint64_t h = g_frame_hash;
     if (h != g_last_hash) g_settle = std::max(g_settle, 2);   // still changing: look again
     g_last_hash = h;
     bool want = g_keep_awake || g_settle > 0;
@@ -172,6 +198,7 @@ double next_wake_ms() {
     double t = -1;
     auto earliest = [&](double x) { if (t < 0 || x < t) t = x; };
     for (const Message& m : app().messages) earliest(m.until_ms + 1);   // a message to take away
+    if (g_wake_at >= 0) earliest(g_wake_at);
     if (ImGui::GetCurrentContext() && ImGui::GetIO().WantTextInput) earliest(platform::now_ms() + 530);  // caret blink
     return t;
 }
@@ -188,4 +215,10 @@ void shutdown() {
 
 namespace factlab::platform {
 void keep_awake() { host::g_keep_awake = true; }
+void repaint() { host::repaint(); }
+void wake_within(double ms) {
+    const double t = now_ms() + ms;
+    if (host::g_wake_at < 0 || t < host::g_wake_at) host::g_wake_at = t;
+}
+void frame_key(const void* bytes, size_t n) { host::g_frame_extra = host::hash_bytes(host::g_frame_extra, bytes, n); }
 }  // namespace factlab::platform

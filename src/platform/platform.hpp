@@ -2,6 +2,7 @@
 // Implemented in src/platform/platform_web.cpp and platform_native.cpp; the UI
 // never sees #ifdef __EMSCRIPTEN__.
 #pragma once
+#include <cstddef>
 #include <string>
 
 namespace factlab::platform {
@@ -32,6 +33,14 @@ double now_ms();   // monotonic clock in milliseconds
 // A job running in frames (or waiting on a worker) wants the next frame too: an
 // idle page draws nothing, so views that change without input call this each frame.
 void keep_awake();
+// A job that waits on workers wants a frame at least this often (ms), not every
+// frame: their replies and the reader's input wake the page at once anyway.
+void wake_within(double ms);
+// The page paints a frame only when its picture changed, judged by a hash of the
+// draw lists. What the draw lists cannot show must be told: a texture whose pixels
+// changed calls repaint(); a draw callback's parameters go in through frame_key.
+void repaint();
+void frame_key(const void* bytes, size_t n);
 // Web Workers, each running the core-only module (src/worker, web/factlab-worker.js).
 // worker_count() is 0 natively, where the page cannot start them (no Worker,
 // ?workers=0), and for good once one failed (worker_error() says why): the jobs

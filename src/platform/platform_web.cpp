@@ -217,11 +217,15 @@ static void report_figure() {
 }
 static bool g_visible = true;      // the canvas is on screen and the tab shown
 static int g_frames_drawn = 0;
+static double g_last_frame_ms = 0, g_worst_gap_ms = 0;   // between the loop's frames (a test reads it)
 
 static void loop() {
     static int frames = 0;
     // Follow the system's colour scheme while the link does not choose one.
     if (!app().state.has("theme")) app().dark = platform::prefers_dark();
+    const double t = platform::now_ms();
+    if (g_last_frame_ms > 0) g_worst_gap_ms = std::max(g_worst_gap_ms, t - g_last_frame_ms);
+    g_last_frame_ms = t;
     host::render_frame();
     ++g_frames_drawn;
     if (frames == 0) web_post_ready();                     // the host hears "ready" before any change
@@ -237,8 +241,8 @@ static void loop() {
     }
 }
 
-static void wake_loop() {
-    host::wake();
+static void wake_loop(bool settle = true) {
+    if (settle) host::wake();
     if (g_paused && g_visible) {
         g_paused = false;
         emscripten_resume_main_loop();
@@ -251,12 +255,21 @@ using namespace factlab;
 
 // Something changed (an event, an API call, a message, a timer): draw again.
 extern "C" void factlab_wake() { wake_loop(); }
+// A frame asked for earlier is due (host::next_wake_ms): one frame, no settling.
+extern "C" void factlab_wake_due() { wake_loop(false); }
 // The canvas left or entered the view (IntersectionObserver, a hidden tab).
 extern "C" void factlab_set_visible(int visible) {
     g_visible = visible != 0;
     if (g_visible) wake_loop();
 }
 extern "C" int factlab_frames_drawn() { return g_frames_drawn; }
+extern "C" int factlab_frames_painted() { return host::frames_painted(); }
+// The longest time between two of the loop's frames since the last call (ms).
+extern "C" double factlab_worst_frame_gap() {
+    const double w = g_worst_gap_ms;
+    g_worst_gap_ms = 0;
+    return w;
+}
 
 // A worker could not start, stopped, or sent a reply nobody asked for: the jobs go
 // back to the page thread (worker_count() is 0 from now on; each job drops its own
@@ -296,7 +309,7 @@ extern "C" void factlab_worker_reply(int k, const char* data, int len) {
     auto& inbox = platform::g_worker_inbox;
     if (int(inbox.size()) <= k) inbox.resize(size_t(k) + 1);
     inbox[k].emplace_back(data, size_t(len));
-    wake_loop();
+    wake_loop(false);                  // a frame to take it; no input to settle
 }
 
 // A frame run right now, from inside a DOM event handler (mouseup, keydown,
@@ -335,6 +348,7 @@ extern "C" void factlab_gl_context_restored() {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplOpenGL3_Init(FACTLAB_GLSL_VERSION);
     platform::bump_gl_generation();
+    host::repaint();
     wake_loop();
 }
 

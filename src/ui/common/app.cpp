@@ -403,8 +403,10 @@ void App::frame() {
 
     ImGui::SetNextWindowPos(vp->WorkPos);
     ImGui::SetNextWindowSize(vp->WorkSize);
+    // No background: the frame's clear is the window's colour already, and a
+    // full-canvas quad is a costly fill in software GL.
     ImGuiWindowFlags host = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                            ImGuiWindowFlags_NoBringToFrontOnFocus;
+                            ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
     ImGui::Begin("##factlab", nullptr, host);
     if (embed) {
         // One view fills the iframe; a link naming no such view gets a message, not a blank frame.

@@ -178,6 +178,7 @@ void Heatmap::upload() {
     glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, tex_cols_, tex_rows_, 0, GL_RED, GL_FLOAT, src);
     glBindTexture(GL_TEXTURE_2D, GLuint(prev));
     dirty_ = false;
+    platform::repaint();   // same draw lists, new pixels
 }
 
 void Heatmap::reset_zoom() {
@@ -286,6 +287,7 @@ HeatmapHover Heatmap::draw(const char* id, ImVec2 size, const HeatmapStyle& st) 
         rgb(theme::diverging(0), r.mid);
         rgb(theme::diverging(1), r.pos);
         g_recs.push_back(r);
+        platform::frame_key(&r, sizeof r);   // range, view, colours: the draw lists do not show them
         dl->AddCallback(draw_callback, &g_recs.back());
         dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     } else {

@@ -205,6 +205,8 @@ static void drop_worker_step(MainRun& M) {
     ++W.id;
 }
 
+constexpr double kWorkerWaitFrameMs = 80.0;  // waiting on the workers: a frame at least this often
+constexpr double kFitYieldMs = 1.5;          // "How many fit" a frame beside a run in the workers
 constexpr double kStatsCatchUpMs = 120.0;   // a statistics pass the workers wait for: slice per frame
 constexpr double kThreadedStepMaxS = 0.15;   // a blocking threaded step may hold a frame this long
 
@@ -218,9 +220,10 @@ static void work_main(MainRun& M, double budget_ms, bool fast) {
     // Statistics cost a pass as long as a step: refresh them about every
     // 300 ms, but spend at most a quarter of the time on them ("fast": a tenth).
     const SuperposeStats& s = M.sp.stats();
-    // With workers the pass runs beside the step (see work_workers): every 2 s at least,
-    // at most a sixth of the page's time.
-    double gap = K > 0 ? std::max(2000.0, 6000.0 * s.seconds) : std::max(300.0, (fast ? 9000.0 : 3000.0) * s.seconds);
+    // With workers the pass runs beside the step (see work_workers), on the page
+    // thread, whose core the workers would use: every 4 s at least, at most a
+    // seventh of the page's time.
+    double gap = K > 0 ? std::max(4000.0, 6000.0 * s.seconds) : std::max(300.0, (fast ? 9000.0 : 3000.0) * s.seconds);
     // Paused or finished: measure the vectors on screen once. (With workers, a step's
     // vectors change only once its statistics pass is over: apply waits for it.)
     bool want = done_steps > s.step && (!M.playing || t0 - M.last_stats_ms >= gap);
@@ -466,13 +469,21 @@ void superlab_tick(App& a) {
     double w_main = main_on ? 3 : 0, w_fit = fit_on ? 1 : 0, w_sphere = sphere_on ? 0.5 : 0;
     double total = w_main + w_fit + w_sphere;
     if (total <= 0) return;
-    platform::keep_awake();                        // work in frames: the page must keep drawing
     double budget = L.meter.budget(), t0 = platform::now_ms();
     const bool fast = a.state.get_bool("sp_fast", false);
     if (main_on) work_main(M, fast ? kFastWorkMs : budget * w_main / total, fast);
-    if (fit_on) work_fit(a, L.fit, budget * w_fit / total);
+    // A run in the workers has every core: "How many fit" (a side figure) yields,
+    // with a thin slice a frame, until the run pauses or ends.
+    const bool run_in_workers = main_on && M.workers > 0 && M.playing;
+    if (fit_on) work_fit(a, L.fit, run_in_workers ? kFitYieldMs : budget * w_fit / total);
     if (sphere_on) work_sphere(L.sphere, budget * w_sphere / total, L.meter.frame_ms);
     L.meter.add(0, platform::now_ms() - t0);
+    // Work in frames needs every frame. A step in the workers needs none: their
+    // replies and the reader's input wake the page at once, and a frame every 80 ms
+    // keeps it above 10 frames/s while the cores go to the step.
+    const bool waits_on_workers = main_on && !sphere_on && M.workers > 0 && M.ws.in_flight && !M.stats_pending;
+    if (waits_on_workers) platform::wake_within(kWorkerWaitFrameMs);
+    else platform::keep_awake();
 }
 
 }  // namespace factlab

@@ -78,6 +78,10 @@ struct MainRun {
     bool stats_pending = false;
     int step_target = -1;             // "Step" while paused: finish up to this step, sliced
     RateWindow rate;
+    // Time left, estimated once a step: a figure that moved every frame would make
+    // every frame a new picture to paint (host::render_frame).
+    int eta_step = -1;
+    double eta_left_s = -1;
     double work_ms_frame = 0;         // work done in the last frame
     double run_wall_ms = 0;           // wall time while playing, since the reset
     double run_work_ms = 0;           // of which spent inside the optimiser

@@ -171,6 +171,7 @@ void render(const std::vector<float>& tips, const std::vector<ImU32>& colors, co
     const int n = int(tips.size() / 3);
     GLint old_viewport[4];
     glGetIntegerv(GL_VIEWPORT, old_viewport);
+    platform::repaint();   // the texture the panel shows changes; its draw lists do not
     glBindFramebuffer(GL_FRAMEBUFFER, g.fbo);
     glViewport(0, 0, g.fw, g.fh);
     glDisable(GL_SCISSOR_TEST);

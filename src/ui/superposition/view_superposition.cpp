@@ -205,8 +205,12 @@ void draw_experiment(App& a, const ViewCtx& ctx) {
     // Progress, time left, and how the page keeps up.
     if (!snap) {
     double rate = M.rate.per_second();
-    double steps_left = c.steps - M.sp.steps_done();
-    double left = M.playing && rate > 0 ? steps_left / rate : -1;
+    if (!M.playing || rate <= 0) M.eta_step = -1;
+    else if (M.eta_step != M.sp.steps_done()) {
+        M.eta_step = M.sp.steps_done();
+        M.eta_left_s = (c.steps - M.sp.steps_done()) / rate;
+    }
+    double left = M.eta_step >= 0 ? M.eta_left_s : -1;
     float frac = float((M.sp.steps_done() + (M.stats_pending ? 0.0 : M.sp.pass_progress())) / std::max(1, c.steps));
     char what[96];
     std::snprintf(what, sizeof what, "%s × %d, step %d of %d,", plot::Grouped(c.n).c_str(), c.d, M.sp.steps_done(), c.steps);
