@@ -12,6 +12,7 @@ const screens = [
   ["superposition", "view=superposition"],
   ["capacity", "view=capacity"],
   ["present", "present=1&view=and-gate&subject=Michael%20Jordan"],
+  ["present-superposition", "present=1&view=superposition"],
 ];
 for (const [w, h] of [[1280, 800], [390, 844]]) {
   const S = await session({ viewport: { width: w, height: h } });

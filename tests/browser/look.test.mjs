@@ -81,6 +81,26 @@ describe("look", () => {
     assert.equal(L.details_drawn, 0);
   });
 
+  it("present=1 on a phone: a button wider than its panel wraps, and its second line clicks", async () => {
+    await setup();
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await open("present=1&view=superposition&theme=light", 16);
+      await expectNotBlank(page, "look-present-superposition-phone");
+      // "Worst-pair loss, 10,000 × 100, 3,000 steps" is wider than the 390 px panel at
+      // present mode's text: it wraps to two lines (y 265-305 here); the second is clicked.
+      await page.mouse.click(60, 297);
+      await frames(page, 8);
+      const st = parseQuery(await page.evaluate(() => window.factlab.getState()));
+      log(`after a click on the wrapped button's second line: sp_loss=${st.sp_loss} sp_steps=${st.sp_steps} sp_n=${st.sp_n}`);
+      assert.equal(st.sp_loss, "exp");
+      assert.equal(st.sp_steps, "3000");
+      assert.equal(st.sp_n, "10000");
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   it("present=1: larger text, one panel, Next goes to the next panel", async () => {
     await setup();
     await open("view=and-gate&subject=Michael%20Jordan");

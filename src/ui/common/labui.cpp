@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include "ui/common/app.hpp"
 #include "ui/common/theme.hpp"
@@ -75,7 +76,22 @@ float button_width(const char* label) {
 
 bool row_button(const char* label, bool first) {
     if (!first) same_line_if_fits(button_width(label));
-    return ImGui::Button(label);
+    const float avail = ImGui::GetContentRegionAvail().x;
+    if (button_width(label) <= avail + 0.5f) return ImGui::Button(label);
+    // Wider than the panel (present mode's larger text on a phone): the label wraps
+    // inside a button as wide as the panel instead of being cut off.
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float w = std::max(avail, ImGui::GetFontSize() * 4);
+    const float wrap = w - st.FramePadding.x * 2;
+    const ImVec2 text = ImGui::CalcTextSize(label, nullptr, true, wrap);
+    ImGui::PushID(label);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const bool pressed = ImGui::Button("##wrapped", ImVec2(w, text.y + st.FramePadding.y * 2));
+    ImGui::PopID();
+    ImGui::GetWindowDrawList()->AddText(ImGui::GetFont(), ImGui::GetFontSize(),
+                                        ImVec2(p.x + st.FramePadding.x, p.y + st.FramePadding.y),
+                                        ImGui::GetColorU32(ImGuiCol_Text), label, std::strstr(label, "##"), wrap);
+    return pressed;
 }
 
 void progress_eta(float fraction, double seconds_left, const char* what) {
