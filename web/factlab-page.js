@@ -635,7 +635,7 @@
   var wakeTimer = 0;
   function wakeAt(delayMs) {      // C++: a frame is due later (a message goes away)
     clearTimeout(wakeTimer);
-    wakeTimer = setTimeout(function () { var f = exp("factlab_wake_due"); if (f) f(); }, Math.min(delayMs, 60000));
+    wakeTimer = setTimeout(function () { var f = exp("factlab_wake_due") || exp("factlab_wake"); if (f) f(); }, Math.min(delayMs, 60000));
   }
 
   // ---- [11] live text: the canvas's result as DOM text (docs/accessibility.md) ----

@@ -205,7 +205,7 @@ static void drop_worker_step(MainRun& M) {
     ++W.id;
 }
 
-constexpr double kWorkerWaitFrameMs = 80.0;  // waiting on the workers: a frame at least this often
+constexpr double kWorkerWaitFrameMs = 64.0;  // waiting on the workers: a frame at least this often
 constexpr double kFitYieldMs = 1.5;          // "How many fit" a frame beside a run in the workers
 constexpr double kStatsCatchUpMs = 120.0;   // a statistics pass the workers wait for: slice per frame
 constexpr double kThreadedStepMaxS = 0.15;   // a blocking threaded step may hold a frame this long
@@ -226,7 +226,7 @@ static void work_main(MainRun& M, double budget_ms, bool fast) {
     double gap = K > 0 ? std::max(4000.0, 6000.0 * s.seconds) : std::max(300.0, (fast ? 9000.0 : 3000.0) * s.seconds);
     // Paused or finished: measure the vectors on screen once. (With workers, a step's
     // vectors change only once its statistics pass is over: apply waits for it.)
-    bool want = done_steps > s.step && (!M.playing || t0 - M.last_stats_ms >= gap);
+    bool want = done_steps > s.step && (!M.playing || M.sp.done() || t0 - M.last_stats_ms >= gap);
     if (want && !M.stats_pending) { M.sp.request_stats(); M.stats_pending = true; }
 
     int max_steps = 0;
@@ -479,7 +479,7 @@ void superlab_tick(App& a) {
     if (sphere_on) work_sphere(L.sphere, budget * w_sphere / total, L.meter.frame_ms);
     L.meter.add(0, platform::now_ms() - t0);
     // Work in frames needs every frame. A step in the workers needs none: their
-    // replies and the reader's input wake the page at once, and a frame every 80 ms
+    // replies and the reader's input wake the page at once, and a frame every 64 ms
     // keeps it above 10 frames/s while the cores go to the step.
     const bool waits_on_workers = main_on && !sphere_on && M.workers > 0 && M.ws.in_flight && !M.stats_pending;
     if (waits_on_workers) platform::wake_within(kWorkerWaitFrameMs);
