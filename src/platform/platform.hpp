@@ -35,6 +35,7 @@ double now_ms();   // monotonic clock in milliseconds
 void keep_awake();
 // A job that waits on workers wants a frame at least this often (ms), not every
 // frame: their replies and the reader's input wake the page at once anyway.
+// While it asks, frames with the same picture are not painted (host::render_frame).
 void wake_within(double ms);
 // The page paints a frame only when its picture changed, judged by a hash of the
 // draw lists. What the draw lists cannot show must be told: a texture whose pixels

@@ -205,7 +205,7 @@ static void drop_worker_step(MainRun& M) {
     ++W.id;
 }
 
-constexpr double kWorkerWaitFrameMs = 64.0;  // waiting on the workers: a frame at least this often
+constexpr double kWorkerWaitFrameMs = 80.0;  // waiting on the workers: a frame at least this often
 constexpr double kFitYieldMs = 1.5;          // "How many fit" a frame beside a run in the workers
 constexpr double kStatsCatchUpMs = 120.0;   // a statistics pass the workers wait for: slice per frame
 constexpr double kThreadedStepMaxS = 0.15;   // a blocking threaded step may hold a frame this long
@@ -479,11 +479,13 @@ void superlab_tick(App& a) {
     if (sphere_on) work_sphere(L.sphere, budget * w_sphere / total, L.meter.frame_ms);
     L.meter.add(0, platform::now_ms() - t0);
     // Work in frames needs every frame. A step in the workers needs none: their
-    // replies and the reader's input wake the page at once, and a frame every 64 ms
+    // replies and the reader's input wake the page at once, and a frame every 80 ms
     // keeps it above 10 frames/s while the cores go to the step.
     const bool waits_on_workers = main_on && !sphere_on && M.workers > 0 && M.ws.in_flight && !M.stats_pending;
-    if (waits_on_workers) platform::wake_within(kWorkerWaitFrameMs);
-    else platform::keep_awake();
+    // (wake_within also lets frames with the same picture go unpainted, so it is asked
+    // for while a statistics pass runs in frames beside the workers too.)
+    if (main_on && M.workers > 0 && M.ws.in_flight) platform::wake_within(kWorkerWaitFrameMs);
+    if (!waits_on_workers) platform::keep_awake();
 }
 
 }  // namespace factlab
