@@ -7,7 +7,6 @@ bool init(int width, int height, const char* title);
 void render_frame();                  // one full frame: new frame, UI, render (no swap); on the
                                       // page, a frame with the same picture is not painted
 int frames_painted();                 // frames that reached the canvas
-void repaint();                       // paint the next frame whatever its picture (context restored)
 void shutdown();
 GLFWwindow* window();
 void ensure_fonts(float scale);

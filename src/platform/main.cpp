@@ -142,7 +142,6 @@ void render_frame() {
 }
 
 int frames_painted() { return g_frames_painted; }
-void repaint() { g_force_paint = true; }
 
 // ---- frame pacing: draw only when something changed -------------------------
 // An idle lab draws nothing (laptop fans, four embeds in one blog post). A frame
@@ -219,7 +218,7 @@ void shutdown() {
 
 namespace factlab::platform {
 void keep_awake() { host::g_keep_awake = true; }
-void repaint() { host::repaint(); }
+void repaint() { host::g_force_paint = true; }
 void wake_within(double ms) {
     const double t = now_ms() + ms;
     if (host::g_wake_at < 0 || t < host::g_wake_at) host::g_wake_at = t;

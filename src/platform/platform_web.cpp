@@ -236,6 +236,7 @@ static void loop() {
     if (!more || !g_visible) {
         emscripten_pause_main_loop();
         g_paused = true;
+        g_last_frame_ms = 0;           // a pause is not a frame gap
         double t = host::next_wake_ms();
         if (t >= 0 && g_visible) js_wake_at(std::max(0.0, t - platform::now_ms()));
     }
@@ -348,7 +349,7 @@ extern "C" void factlab_gl_context_restored() {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplOpenGL3_Init(FACTLAB_GLSL_VERSION);
     platform::bump_gl_generation();
-    host::repaint();
+    platform::repaint();
     wake_loop();
 }
 

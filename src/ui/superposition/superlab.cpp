@@ -481,11 +481,11 @@ void superlab_tick(App& a) {
     // Work in frames needs every frame. A step in the workers needs none: their
     // replies and the reader's input wake the page at once, and a frame every 80 ms
     // keeps it above 10 frames/s while the cores go to the step.
-    const bool waits_on_workers = main_on && !sphere_on && M.workers > 0 && M.ws.in_flight && !M.stats_pending;
     // (wake_within also lets frames with the same picture go unpainted, so it is asked
     // for while a statistics pass runs in frames beside the workers too.)
-    if (main_on && M.workers > 0 && M.ws.in_flight) platform::wake_within(kWorkerWaitFrameMs);
-    if (!waits_on_workers) platform::keep_awake();
+    const bool step_in_workers = main_on && M.workers > 0 && M.ws.in_flight;
+    if (step_in_workers) platform::wake_within(kWorkerWaitFrameMs);
+    if (!step_in_workers || sphere_on || M.stats_pending) platform::keep_awake();
 }
 
 }  // namespace factlab
